@@ -1,0 +1,122 @@
+# nest - build, run, debug and test. `make help` lists the targets.
+#
+# Everything is built into build/. The kernel is linked twice: the second link adds the
+# function table used by backtraces (tools/gen-ksyms.sh), placed so that no function moves.
+
+BUILD := build
+CC := gcc
+LD := ld
+MUSL_CC := musl-gcc
+PYTHON := /usr/bin/python3
+
+CMDLINE ?= console=ttyS0
+QEMU_MEMORY ?= 512M
+ACCEL ?= tcg
+
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Ikernel/include -MMD -MP
+KERNEL_ASFLAGS := -g -Ikernel/include -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T linker.ld
+
+USER_CFLAGS := -static -std=gnu11 -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror
+
+KERNEL_C := $(sort $(shell find kernel -name '*.c'))
+KERNEL_S := $(sort $(shell find kernel -name '*.S')) boot/multiboot2.S
+KERNEL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
+
+USER_PROGRAMS := $(basename $(notdir $(wildcard userland/*.c)))
+USER_BIN := $(addprefix $(BUILD)/userland/,$(USER_PROGRAMS))
+ABI_PROGRAMS := $(basename $(notdir $(wildcard tests/abi/*.c)))
+ABI_BIN := $(addprefix $(BUILD)/abi/,$(ABI_PROGRAMS))
+
+.PHONY: all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
+	bench deps clean help iso
+all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/nest.iso compile_commands.json
+
+help:
+	@echo "make            build build/kernel.elf, build/initramfs.cpio, build/nest.iso"
+	@echo "make run        boot the ISO in QEMU (BIOS), serial console on this terminal"
+	@echo "make run-uefi   the same under UEFI firmware (OVMF) through GRUB"
+	@echo "make test       unit, ABI and system tests; last line: N passed, N failed"
+	@echo "make gdb        QEMU paused with a gdb stub, gdb stopped at kmain"
+	@echo "make deps       install the Debian packages nest needs"
+	@echo "make clean      remove build/"
+	@echo "Variables: CMDLINE='init=/bin/sh -- -i' QEMU_MEMORY=512M ACCEL=tcg|kvm"
+
+deps:
+	@tools/install-deps.sh
+
+# ---- kernel ----
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(BUILD)/ksyms-empty.o: tools/gen-ksyms.sh
+	@mkdir -p $(BUILD)
+	tools/gen-ksyms.sh > $(BUILD)/ksyms-empty.c
+	$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/ksyms-empty.c -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJ) $(BUILD)/ksyms-empty.o linker.ld tools/gen-ksyms.sh
+	$(LD) $(KERNEL_LDFLAGS) -o $(BUILD)/kernel-pass1.elf $(KERNEL_OBJ) $(BUILD)/ksyms-empty.o
+	tools/gen-ksyms.sh $(BUILD)/kernel-pass1.elf > $(BUILD)/ksyms.c
+	$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/ksyms.c -o $(BUILD)/ksyms.o
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o
+	@tools/gen-ksyms.sh $@ | cmp -s - $(BUILD)/ksyms.c || \
+		{ echo "kernel.elf: functions moved between the two links"; rm -f $@; exit 1; }
+
+-include $(KERNEL_OBJ:.o=.d)
+
+# ---- userland and initramfs ----
+
+$(BUILD)/userland/%: userland/%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/abi/%: tests/abi/%.c
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/initramfs.cpio: $(USER_BIN) $(ABI_BIN) tools/mkinitramfs.sh $(wildcard userland/etc/*)
+	tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN) -- $(ABI_BIN)
+
+# ---- ISO ----
+
+$(BUILD)/nest.iso: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio iso/boot/grub/grub.cfg tools/mkiso.sh
+	tools/mkiso.sh $@ "$(CMDLINE)" $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio
+
+iso: $(BUILD)/nest.iso
+
+-include boot/efi/Makefile.inc
+
+compile_commands.json: Makefile $(KERNEL_C)
+	@tools/compile-commands.sh "$(CURDIR)" "$(CC) $(KERNEL_CFLAGS)" $(KERNEL_C) > $@
+
+# ---- run and debug ----
+
+run: deps all
+	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL)
+
+run-uefi: deps all
+	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --uefi
+
+gdb: deps all
+	tools/gdb.sh --iso $(BUILD)/nest.iso
+
+gdb-uefi: deps all
+	tools/gdb.sh --iso $(BUILD)/nest.iso --uefi
+
+# ---- tests ----
+
+test: deps all
+	@tools/run-tests.sh
+
+clean:
+	rm -rf $(BUILD) compile_commands.json

@@ -1,0 +1,47 @@
+/* arch.h - the machine-dependent services the rest of the kernel calls
+ * (kernel/arch/x86_64/: serial, interrupt controller, timer, power).
+ */
+#ifndef NEST_ARCH_H
+#define NEST_ARCH_H
+
+#include "types.h"
+
+struct trap_frame;
+
+#define IRQ_BASE 32 /* the PIC delivers IRQ n as vector IRQ_BASE + n */
+#define IRQ_TIMER 0
+#define IRQ_KEYBOARD 1
+#define IRQ_COM1 4
+
+void serial_init(void);
+void serial_write(const char *text, size_t len);
+void serial_enable_input(void);
+void serial_interrupt(void);
+
+void pic_init(void);
+void irq_unmask(int irq);
+void pic_end_of_interrupt(int irq);
+void irq_dispatch(int irq);
+
+/* The timer: HZ ticks a second drive the scheduler; the clock reads nanoseconds. */
+#define HZ 100
+void timer_init(void);
+uint64_t clock_monotonic_ns(void);
+extern volatile uint64_t jiffies;
+extern uint64_t tsc_khz;
+extern uint64_t boot_epoch_seconds; /* wall-clock time at boot, from the CMOS clock */
+void timer_interrupt(void);
+
+void trap_handler(struct trap_frame *tf);
+
+void acpi_init(uint64_t rsdp_phys);
+__noreturn void machine_power_off(void);
+__noreturn void machine_reboot(void);
+
+void backtrace_from(uint64_t rbp);
+const char *symbol_for(uint64_t address, uint64_t *offset);
+
+/* The console tty receives every input byte (kernel/fs/tty.c). */
+void tty_input_byte(char c);
+
+#endif

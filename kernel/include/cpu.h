@@ -1,0 +1,56 @@
+/* cpu.h - per-CPU state, segments and the trap frame.
+ *
+ * nest runs on one CPU, but it keeps the per-CPU area of a real kernel: the syscall entry
+ * finds the kernel stack through %gs (swapgs), exactly as a multiprocessor kernel would.
+ */
+#ifndef NEST_CPU_H
+#define NEST_CPU_H
+
+#include "types.h"
+
+/* GDT selectors. The order is fixed by syscall/sysret (see gdt.c). */
+#define SEL_KERNEL_CODE 0x08
+#define SEL_KERNEL_DATA 0x10
+#define SEL_USER_DATA 0x1b /* 0x18 | ring 3 */
+#define SEL_USER_CODE 0x23 /* 0x20 | ring 3 */
+#define SEL_TSS 0x28
+
+/* The registers saved on every entry to the kernel: by trap.S for interrupts and exceptions,
+ * by syscall.S (in the same layout) for system calls. */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector; /* exception or IRQ number; VECTOR_SYSCALL for a system call */
+    uint64_t error;  /* the CPU's error code, or 0 */
+    uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU (or syscall.S) */
+};
+
+#define VECTOR_SYSCALL 256
+
+struct proc;
+
+/* The per-CPU area; %gs points here while in the kernel. syscall.S uses the offsets. */
+struct cpu {
+    struct cpu *self;     /* 0: this structure's own address */
+    uint64_t user_rsp;    /* 8: user stack pointer, saved by the syscall entry */
+    uint64_t kernel_rsp;  /* 16: top of the current process's kernel stack */
+    struct proc *current; /* 24: the running process */
+    struct proc *idle;    /* the idle process, run when nothing else can */
+    bool need_resched;    /* set by the timer: switch at the next return to user mode */
+    bool trap_from_user;  /* the interrupt being handled came from user mode (CPU time) */
+};
+
+extern struct cpu cpu0;
+
+static inline struct cpu *this_cpu(void) { return &cpu0; }
+
+void gdt_init(void);
+void tss_set_kernel_stack(uint64_t top);
+void idt_init(void);
+void syscall_init(void);
+void fpu_init(void);
+extern uint8_t fpu_initial_state[512]; /* x87/SSE state a new program starts with */
+
+static inline bool from_user(const struct trap_frame *tf) { return (tf->cs & 3) == 3; }
+
+#endif

@@ -1,0 +1,112 @@
+/* mm.h - physical frames, page tables, address spaces and the kernel heap (kernel/mm/).
+ *
+ * Physical memory is handed out one 4 KiB frame at a time (pmm.c). Every frame has a
+ * reference count so that copy-on-write pages can be shared by several address spaces.
+ * Every physical byte is also reachable by the kernel at PHYS_MAP_BASE + its address.
+ */
+#ifndef NEST_MM_H
+#define NEST_MM_H
+
+#include "layout.h"
+#include "types.h"
+
+#ifndef PHYS_MAP_BASE
+#define PHYS_MAP_BASE PHYS_MAP_BASE_ADDR
+#endif
+
+#define P2V(pa) ((void *)((uint64_t)(pa) + (uint64_t)PHYS_MAP_BASE))
+#define V2P(va) ((uint64_t)(va) - (uint64_t)PHYS_MAP_BASE)
+
+struct boot_info;
+
+/* ---- pmm.c: physical frames ---- */
+
+/* A physical range the frame allocator must never hand out. */
+struct phys_range {
+    uint64_t start, end; /* [start, end), bytes */
+};
+
+void pmm_init(const struct boot_info *bi, const struct phys_range *reserved, int reserved_count,
+              uint64_t limit);
+void pmm_add_memory_above(const struct boot_info *bi, uint64_t limit);
+uint64_t frame_alloc(void);        /* a frame's physical address, or 0 when memory is out */
+uint64_t frame_alloc_zeroed(void); /* the same, filled with zeros */
+void frame_ref(uint64_t frame);    /* one more user of a frame */
+void frame_unref(uint64_t frame);  /* one user fewer; the last one frees it */
+int frame_refcount(uint64_t frame);
+uint64_t frames_free(void);
+uint64_t frames_total(void);
+uint64_t pmm_highest_address(void);
+
+/* ---- vm.c: page tables ---- */
+
+#define PTE_PRESENT (1UL << 0)
+#define PTE_WRITE (1UL << 1)
+#define PTE_USER (1UL << 2)
+#define PTE_LARGE (1UL << 7)
+#define PTE_GLOBAL (1UL << 8)
+#define PTE_NX (1UL << 63)
+#define PTE_ADDRESS_MASK 0x000ffffffffff000UL
+
+/* Protections of a region, as mmap's PROT_* */
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+
+struct inode;
+
+/* One contiguous region of a user address space (what /proc/PID/maps would list). */
+struct vm_area {
+    uint64_t start, end;  /* page-aligned, [start, end) */
+    int prot;             /* PROT_* */
+    bool shared;          /* MAP_SHARED: fork shares the pages instead of copying */
+    struct inode *file;   /* file-backed private mapping, or NULL for anonymous memory */
+    uint64_t file_offset; /* offset in file of start */
+    uint64_t file_size;   /* bytes of file data mapped; the rest of the region is zero */
+    struct vm_area *next; /* sorted by start */
+};
+
+/* A user address space: its page tables and regions. */
+struct mm {
+    uint64_t pml4;           /* physical address of the top page table */
+    struct vm_area *areas;   /* sorted list of regions */
+    uint64_t brk_start;      /* where the heap begins (end of the loaded program) */
+    uint64_t brk;            /* current program break */
+    uint64_t mmap_base;      /* mmap searches for free space below this */
+    int users;               /* processes sharing it (vfork) */
+    uint64_t arg_start;      /* argv strings on the initial stack (/proc/PID/cmdline) */
+    uint64_t arg_end;
+};
+
+void vm_init(uint64_t highest_physical);
+uint64_t kernel_pml4(void);
+struct mm *mm_create(void);
+struct mm *mm_fork(struct mm *parent);
+void mm_destroy(struct mm *mm);
+void mm_activate(struct mm *mm);
+int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool shared,
+                struct inode *file, uint64_t offset, uint64_t file_size);
+int vm_unmap(struct mm *mm, uint64_t start, uint64_t length);
+int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot);
+int vm_discard(struct mm *mm, uint64_t start, uint64_t length);
+struct vm_area *vm_find_area(struct mm *mm, uint64_t address);
+uint64_t vm_find_free(struct mm *mm, uint64_t length);
+int vm_handle_fault(uint64_t address, uint64_t error);
+int vm_populate(struct mm *mm, uint64_t address, bool write);
+uint64_t *vm_walk(uint64_t pml4, uint64_t va, bool create);
+/* Read n bytes at address of another address space (not faulting pages in); bytes read. */
+size_t vm_read(struct mm *mm, uint64_t address, void *buf, size_t n);
+int vm_write(struct mm *mm, uint64_t address, const void *buf, size_t n);
+
+/* Kernel stacks: KERNEL_STACK_SIZE bytes each, with an unmapped guard page below. */
+void *kstack_alloc(void);
+void kstack_free(void *stack);
+
+/* ---- heap.c: kmalloc ---- */
+
+void heap_init(void);
+void *kmalloc(size_t size); /* up to PAGE_SIZE bytes; NULL when memory is out */
+void *kzalloc(size_t size);
+void kfree(void *p);
+
+#endif

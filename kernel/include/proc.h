@@ -1,0 +1,131 @@
+/* proc.h - processes (kernel/proc/proc.c, fork.c, exit.c, exec.c).
+ *
+ * One struct proc per process, single-threaded (DESIGN.md §5). A process is numbered by its
+ * struct pid, once per PID namespace level (pid.h). Fields are changed only by the process
+ * itself or with interrupts off, since nest has one CPU and a non-preemptible kernel.
+ */
+#ifndef NEST_PROC_H
+#define NEST_PROC_H
+
+#include "cpu.h"
+#include "errno.h"
+#include "list.h"
+#include "pid.h"
+#include "sched.h"
+#include "signal.h"
+#include "types.h"
+
+#define PROC_MAX 2048     /* the process table's limit: fork beyond it gives EAGAIN */
+#define PROC_NAME_MAX 16  /* like Linux's comm, including the NUL */
+
+enum proc_state {
+    PROC_RUNNABLE, /* on the run queue, or running (cpu->current) */
+    PROC_SLEEPING, /* waiting for an event; a signal wakes it */
+    PROC_STOPPED,  /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT */
+    PROC_ZOMBIE,   /* exited, waiting for its parent's wait4() */
+};
+
+struct mm;
+struct files;
+struct inode;
+struct wait_queue;
+
+/* Registers a switch saves: switch.S pushes them on the old stack, in this order. */
+struct context {
+    uint64_t r15, r14, r13, r12, rbx, rbp, rip;
+};
+
+struct proc {
+    enum proc_state state;
+    char name[PROC_NAME_MAX];   /* the executable's base name (comm) */
+    struct pid *pid;            /* numbers in every namespace level */
+    struct pid *pgrp;           /* process group (the leader's pid) */
+    struct pid *session;        /* session (the leader's pid) */
+    struct pid_ns *child_ns;    /* namespace new children are born in (unshare/setns) */
+    struct proc *parent;        /* who wait4()s for it; the namespace init after orphaning */
+    struct list_head children;  /* its children, via sibling */
+    struct list_head sibling;   /* link in parent->children */
+    struct list_head all;       /* link in the process table (proc_list) */
+
+    struct mm *mm;              /* user address space; NULL for the idle process */
+    void *kstack;               /* lowest address of the kernel stack */
+    struct trap_frame *tf;      /* user registers, at the top of the kernel stack */
+    struct context *context;    /* saved kernel registers while not running */
+    uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area: x87/SSE registers */
+    uint64_t fs_base;           /* arch_prctl(ARCH_SET_FS): the TLS pointer */
+    uint64_t clear_child_tid;   /* set_tid_address: zeroed and woken at exit */
+
+    struct files *files;        /* open file descriptors */
+    struct inode *cwd;          /* current directory */
+    mode_t umask;
+
+    sigset_t sig_pending;       /* posted, not yet delivered */
+    sigset_t sig_blocked;       /* rt_sigprocmask */
+    sigset_t saved_mask;        /* restored after a ppoll/pselect/sigsuspend mask */
+    bool restore_saved_mask;
+    struct k_sigaction *actions;   /* handlers, NSIG of them (allocated apart: 2 KiB) */
+    struct signal_info sig_info[NSIG]; /* about each pending signal */
+    bool group_stop_notify;     /* stopped or continued: the parent's wait4 may report it */
+    int stop_signal;            /* the signal that stopped it */
+    bool continued;             /* resumed by SIGCONT, not yet reported (WCONTINUED) */
+
+    int exit_status;            /* wait status as wait4 reports it */
+    bool exiting;               /* in do_exit: takes no more signals */
+    int exit_signal;            /* sent to the parent at exit (SIGCHLD, or clone's choice) */
+    struct wait_queue wait_children; /* wait4 sleeps here; children's exits and stops wake it */
+    bool did_exec;              /* has called execve since fork (setpgid gives EACCES) */
+
+    struct wait_queue *waiting_on; /* the queue it sleeps on, if any */
+    struct list_head wait_link;    /* link in that queue */
+    uint64_t wake_deadline;        /* timed sleep: wake at this jiffy; 0 for none */
+    struct list_head timer_link;   /* link in the timer queue */
+    bool timed_out;                /* the deadline passed before the event */
+
+    struct list_head run_link;  /* link in the scheduler policy's run queue */
+    int time_slice;             /* ticks left before preemption (round-robin) */
+    uint64_t vruntime;          /* for policies that need one */
+
+    uint64_t utime_ticks;       /* CPU time in user mode, in ticks */
+    uint64_t stime_ticks;       /* CPU time in the kernel, in ticks */
+    uint64_t cutime_ticks;      /* reaped children's user time */
+    uint64_t cstime_ticks;
+    uint64_t start_ticks;       /* jiffies at creation */
+    uint64_t min_faults;
+
+    struct proc *vfork_parent;  /* vfork: the parent sleeps until exec or exit */
+    bool vfork_done;
+    int tty_nr;                 /* controlling terminal device number, 0 for none */
+    uint64_t rlimits[16][2];    /* prlimit64: soft and hard limits */
+};
+
+extern struct list_head proc_list;
+extern int proc_count;
+
+static inline struct proc *current_proc(void) { return this_cpu()->current; }
+
+void proc_init(void);
+struct proc *proc_alloc(void);
+void proc_free(struct proc *p);
+void proc_set_name(struct proc *p, const char *path);
+int proc_root_pid(const struct proc *p);
+struct pid_ns *proc_pid_ns(const struct proc *p); /* the namespace p lives in */
+int proc_nr_in(const struct proc *p, const struct pid_ns *ns); /* 0 if invisible */
+int proc_nr_for_current(const struct proc *p);
+struct proc *find_proc_for_current(int nr);
+bool proc_visible_from(const struct proc *p, const struct pid_ns *ns);
+
+__noreturn void start_init(const char *path, char *const argv[]);
+long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t child_tid,
+             uint64_t tls);
+__noreturn void do_exit(int status);
+int do_execve(const char *path, char *const argv[], char *const envp[], bool user_pointers);
+void return_to_user(struct trap_frame *tf);
+void proc_dump_table(void); /* ^P: every process with every PID level */
+void rlimits_init(struct proc *p);
+
+/* Wait status encodings (Linux). */
+#define W_EXITCODE(code, sig) (((code) << 8) | (sig))
+#define W_STOPCODE(sig) (((sig) << 8) | 0x7f)
+#define W_CONTINUED 0xffff
+
+#endif

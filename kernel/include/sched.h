@@ -1,0 +1,71 @@
+/* sched.h - the scheduler, sleeping and waking (kernel/proc/sched.c, sched_rr.c).
+ *
+ * A policy decides which runnable process runs next; the core does the switching, the
+ * timer queue and the wait queues. A new policy is one file with one struct sched_policy.
+ */
+#ifndef NEST_SCHED_H
+#define NEST_SCHED_H
+
+#include "errno.h"
+#include "list.h"
+#include "types.h"
+#include "x86.h"
+
+struct proc;
+
+struct sched_policy {
+    const char *name;                 /* chosen with sched=NAME on the command line */
+    void (*init)(void);
+    void (*enqueue)(struct proc *p);  /* p became runnable */
+    void (*dequeue)(struct proc *p);  /* p stopped being runnable (or is picked) */
+    struct proc *(*pick_next)(void);  /* remove and return the next to run, or NULL */
+    bool (*tick)(struct proc *running); /* a timer tick charged to running; true: preempt */
+};
+
+void sched_init(const char *policy_name);
+const char *sched_policy_name(void);
+void sched_tick(void);
+void schedule(void);          /* give up the CPU; the caller has set its state */
+void sched_yield(void);       /* stay runnable, let others run first */
+void wake_up_process(struct proc *p);
+void sched_make_runnable(struct proc *p); /* a new process enters the run queue */
+void sched_free_after_switch(struct proc *p); /* free p once we run on another stack */
+void sched_finish_switch(void);
+__noreturn void sched_idle_loop(void);
+
+/* A wait queue: processes sleeping until an event. */
+struct wait_queue {
+    struct list_head sleepers;
+};
+
+#define WAIT_QUEUE_INIT(name) {LIST_HEAD_INIT((name).sleepers)}
+void wait_queue_init(struct wait_queue *wq);
+void wake_up(struct wait_queue *wq); /* wake every sleeper; they re-check their condition */
+
+/* Sleep on wq until woken, a signal arrives, or deadline (jiffies, 0 for none) passes.
+ * Returns 0 when woken, -EINTR for a signal, -ETIMEDOUT for the deadline. The caller
+ * re-checks its condition in a loop: a wake-up is only a hint. Interrupts must be off at
+ * the call, after the caller checked its condition, so no wake-up is lost. */
+int sleep_on(struct wait_queue *wq, uint64_t deadline);
+
+/* Sleep until cond holds or a signal arrives: 0 or -EINTR. */
+#define wait_event_interruptible(wq, cond)                 \
+    ({                                                      \
+        int __ret = 0;                                      \
+        for (;;) {                                          \
+            bool __was = irq_save();                        \
+            if (cond) {                                     \
+                irq_restore(__was);                         \
+                break;                                      \
+            }                                               \
+            __ret = sleep_on(&(wq), 0);                     \
+            irq_restore(__was);                             \
+            if (__ret == -EINTR)                            \
+                break;                                      \
+        }                                                   \
+        __ret;                                              \
+    })
+
+uint64_t ns_to_jiffies_ceil(uint64_t ns);
+
+#endif

@@ -1,0 +1,74 @@
+/* cmdline.c - split the kernel command line into options (see cmdline.h).
+ * A pure function of the text: tests/unit/test_cmdline.c checks it on the host.
+ */
+#include "cmdline.h"
+#include "printk.h"
+#include "string.h"
+
+static void add_problem(struct kernel_options *opts, const char *fmt, const char *word)
+{
+    if (opts->problem_count < CMDLINE_MAX_PROBLEMS)
+        snprintf(opts->problems[opts->problem_count++], sizeof(opts->problems[0]), fmt, word);
+}
+
+/* Apply one key=value word. */
+static void apply_word(struct kernel_options *opts, char *word)
+{
+    char *eq = strchr(word, '=');
+    if (strcmp(word, "quiet") == 0) {
+        opts->loglevel = 4;
+        return;
+    }
+    if (!eq) {
+        add_problem(opts, "unknown word '%s' ignored", word);
+        return;
+    }
+    *eq = 0;
+    const char *value = eq + 1;
+    long n;
+    if (strcmp(word, "init") == 0 && value[0] == '/') {
+        strlcpy(opts->init, value, sizeof(opts->init));
+    } else if (strcmp(word, "console") == 0) {
+        strlcpy(opts->console, value, sizeof(opts->console));
+    } else if (strcmp(word, "sched") == 0 && value[0]) {
+        strlcpy(opts->sched, value, sizeof(opts->sched));
+    } else if (strcmp(word, "loglevel") == 0 && parse_long(value, &n) == 0 && n >= 0 && n <= 7) {
+        opts->loglevel = (int)n;
+    } else {
+        *eq = '=';
+        add_problem(opts, "bad or unknown option '%s' ignored", word);
+    }
+}
+
+void cmdline_parse(const char *text, struct kernel_options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    strlcpy(opts->init, "/sbin/init", sizeof(opts->init));
+    strlcpy(opts->sched, "rr", sizeof(opts->sched));
+    opts->loglevel = LOGLEVEL_DEFAULT;
+    strlcpy(opts->buffer, text ? text : "", sizeof(opts->buffer));
+
+    bool init_args = false;
+    char *p = opts->buffer;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            *p++ = 0;
+        if (!*p)
+            break;
+        char *word = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+        if (*p)
+            *p++ = 0;
+        if (init_args) {
+            if (opts->init_argc < CMDLINE_MAX_INIT_ARGS)
+                opts->init_argv[opts->init_argc++] = word;
+            else
+                add_problem(opts, "too many init arguments; '%s' dropped", word);
+        } else if (strcmp(word, "--") == 0) {
+            init_args = true;
+        } else {
+            apply_word(opts, word);
+        }
+    }
+}

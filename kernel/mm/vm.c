@@ -1,0 +1,592 @@
+/* vm.c - page tables and user address spaces.
+ *
+ * The kernel half (PML4 entries 256-511) is built once by vm_init() and shared by every
+ * address space: each new PML4 copies those entries. The user half is described by a list
+ * of struct vm_area and filled lazily by the page-fault handler: zero pages for anonymous
+ * memory, a copy of file data for file mappings, and a private copy on the first write to a
+ * copy-on-write page shared after fork().
+ */
+#include "cpu.h"
+#include "fs.h"
+#include "mm.h"
+#include "printk.h"
+#include "proc.h"
+#include "string.h"
+#include "x86.h"
+
+extern char _kernel_start[], _text_end[], _rodata_end[], _kernel_end[];
+
+static uint64_t kernel_pml4_phys;
+
+#define PF_PRESENT 0x1 /* page-fault error code bits */
+#define PF_WRITE 0x2
+#define PF_USER 0x4
+
+static uint64_t *table_at(uint64_t entry) { return P2V(entry & PTE_ADDRESS_MASK); }
+
+/* The page-table entry for va, creating missing intermediate tables when create is set.
+ * Returns NULL if a table is missing (and not created) or memory ran out. */
+uint64_t *vm_walk(uint64_t pml4, uint64_t va, bool create)
+{
+    uint64_t *table = P2V(pml4);
+    for (int shift = 39; shift > 12; shift -= 9) {
+        uint64_t *entry = &table[(va >> shift) & 511];
+        if (!(*entry & PTE_PRESENT)) {
+            if (!create)
+                return NULL;
+            uint64_t frame = frame_alloc_zeroed();
+            if (!frame)
+                return NULL;
+            /* Intermediate entries allow everything; the last level decides. */
+            *entry = frame | PTE_PRESENT | PTE_WRITE | (va < USER_TOP ? PTE_USER : 0);
+        } else if (*entry & PTE_LARGE) {
+            return entry;
+        }
+        table = table_at(*entry);
+    }
+    return &table[(va >> 12) & 511];
+}
+
+/* Map [va, va+size) to [pa, pa+size) in the kernel tables with 4 KiB pages. */
+static void map_kernel_range(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
+{
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t *pte = vm_walk(kernel_pml4_phys, va + off, true);
+        if (!pte)
+            panic("vm_init: out of memory for kernel page tables");
+        *pte = (pa + off) | flags | PTE_PRESENT | PTE_GLOBAL;
+    }
+}
+
+/* Map all physical memory at PHYS_MAP_BASE with 2 MiB pages, read-write, never executable. */
+static void map_physical_memory(uint64_t highest)
+{
+    for (uint64_t pa = 0; pa < ALIGN_UP(highest, 0x200000UL); pa += 0x200000) {
+        uint64_t va = PHYS_MAP_BASE_ADDR + pa;
+        uint64_t *table = P2V(kernel_pml4_phys);
+        for (int shift = 39; shift > 21; shift -= 9) {
+            uint64_t *entry = &table[(va >> shift) & 511];
+            if (!(*entry & PTE_PRESENT)) {
+                uint64_t frame = frame_alloc_zeroed();
+                if (!frame)
+                    panic("vm_init: out of memory for the direct map");
+                *entry = frame | PTE_PRESENT | PTE_WRITE;
+            }
+            table = table_at(*entry);
+        }
+        table[(va >> 21) & 511] = pa | PTE_PRESENT | PTE_WRITE | PTE_LARGE | PTE_GLOBAL | PTE_NX;
+    }
+}
+
+/* Build the kernel's page tables and switch to them: text read-only and executable, rodata
+ * read-only, data and bss writable but not executable, physical memory at PHYS_MAP_BASE,
+ * and the tables for the kernel-stack area made in advance so that no later kernel mapping
+ * needs a new top-level entry (user PML4s copy the top half once, at creation). */
+void vm_init(uint64_t highest_physical)
+{
+    kernel_pml4_phys = frame_alloc_zeroed();
+    if (!kernel_pml4_phys)
+        panic("vm_init: out of memory");
+    uint64_t start = (uint64_t)_kernel_start;
+    map_kernel_range(start, start - KERNEL_VMA, (uint64_t)_text_end - start, 0);
+    map_kernel_range((uint64_t)_text_end, (uint64_t)_text_end - KERNEL_VMA,
+                     (uint64_t)_rodata_end - (uint64_t)_text_end, PTE_NX);
+    map_kernel_range((uint64_t)_rodata_end, (uint64_t)_rodata_end - KERNEL_VMA,
+                     (uint64_t)_kernel_end - (uint64_t)_rodata_end, PTE_WRITE | PTE_NX);
+    map_physical_memory(highest_physical);
+    for (uint64_t va = VMAP_BASE; va < VMAP_BASE + VMAP_SIZE; va += 0x200000)
+        if (!vm_walk(kernel_pml4_phys, va, true))
+            panic("vm_init: out of memory for the kernel stack area");
+    write_cr4(read_cr4() | (1UL << 7)); /* PGE: kernel pages survive CR3 switches */
+    write_cr3(kernel_pml4_phys);
+}
+
+uint64_t kernel_pml4(void)
+{
+    return kernel_pml4_phys;
+}
+
+/* ---- kernel stacks ---- */
+
+#define KSTACK_SLOT (KERNEL_STACK_SIZE + PAGE_SIZE) /* the stack and its guard page */
+#define KSTACK_SLOTS (VMAP_SIZE / KSTACK_SLOT)
+
+static uint64_t kstack_free_slots[KSTACK_SLOTS];
+static int kstack_free_count;
+static uint64_t kstack_next = VMAP_BASE;
+
+/* A kernel stack: KERNEL_STACK_SIZE mapped bytes above an unmapped guard page, so an
+ * overflow faults instead of corrupting the neighbour. Returns the lowest mapped address. */
+void *kstack_alloc(void)
+{
+    uint64_t slot;
+    if (kstack_free_count > 0)
+        slot = kstack_free_slots[--kstack_free_count];
+    else if (kstack_next + KSTACK_SLOT <= VMAP_BASE + VMAP_SIZE)
+        slot = kstack_next, kstack_next += KSTACK_SLOT;
+    else
+        return NULL;
+    uint64_t base = slot + PAGE_SIZE; /* slot's first page stays unmapped: the guard */
+    for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
+        uint64_t frame = frame_alloc();
+        if (!frame) {
+            for (uint64_t undo = 0; undo < off; undo += PAGE_SIZE) {
+                uint64_t *pte = vm_walk(kernel_pml4_phys, base + undo, false);
+                frame_unref(*pte & PTE_ADDRESS_MASK);
+                *pte = 0;
+                invlpg(base + undo);
+            }
+            kstack_free_slots[kstack_free_count++] = slot;
+            return NULL;
+        }
+        uint64_t *pte = vm_walk(kernel_pml4_phys, base + off, false);
+        *pte = frame | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL;
+        invlpg(base + off);
+    }
+    return (void *)base;
+}
+
+void kstack_free(void *stack)
+{
+    uint64_t base = (uint64_t)stack;
+    for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
+        uint64_t *pte = vm_walk(kernel_pml4_phys, base + off, false);
+        frame_unref(*pte & PTE_ADDRESS_MASK);
+        *pte = 0;
+        invlpg(base + off);
+    }
+    kstack_free_slots[kstack_free_count++] = base - PAGE_SIZE;
+}
+
+/* ---- user address spaces ---- */
+
+struct mm *mm_create(void)
+{
+    struct mm *mm = kzalloc(sizeof(*mm));
+    if (!mm)
+        return NULL;
+    mm->pml4 = frame_alloc_zeroed();
+    if (!mm->pml4) {
+        kfree(mm);
+        return NULL;
+    }
+    memcpy((uint64_t *)P2V(mm->pml4) + 256, (uint64_t *)P2V(kernel_pml4_phys) + 256,
+           256 * sizeof(uint64_t));
+    mm->mmap_base = 0x7f0000000000;
+    mm->users = 1;
+    return mm;
+}
+
+static uint64_t pte_flags_for(int prot)
+{
+    uint64_t flags = PTE_PRESENT | PTE_USER;
+    if (prot & PROT_WRITE)
+        flags |= PTE_WRITE;
+    if (!(prot & PROT_EXEC))
+        flags |= PTE_NX;
+    return flags;
+}
+
+/* Apply fn to every present user PTE in [start, end). */
+static void for_each_pte(uint64_t pml4, uint64_t start, uint64_t end,
+                         void (*fn)(uint64_t *pte, uint64_t va, void *arg), void *arg)
+{
+    uint64_t *l4 = P2V(pml4);
+    for (uint64_t va = start; va < end;) {
+        uint64_t *l3e = &l4[(va >> 39) & 511];
+        if (!(*l3e & PTE_PRESENT)) {
+            va = ALIGN_DOWN(va, 1UL << 39) + (1UL << 39);
+            continue;
+        }
+        uint64_t *l2e = &table_at(*l3e)[(va >> 30) & 511];
+        if (!(*l2e & PTE_PRESENT)) {
+            va = ALIGN_DOWN(va, 1UL << 30) + (1UL << 30);
+            continue;
+        }
+        uint64_t *l1e = &table_at(*l2e)[(va >> 21) & 511];
+        if (!(*l1e & PTE_PRESENT)) {
+            va = ALIGN_DOWN(va, 1UL << 21) + (1UL << 21);
+            continue;
+        }
+        uint64_t *pte = &table_at(*l1e)[(va >> 12) & 511];
+        if (*pte & PTE_PRESENT)
+            fn(pte, va, arg);
+        va += PAGE_SIZE;
+    }
+}
+
+struct fork_walk {
+    struct mm *child;
+    struct vm_area *area;
+    bool failed;
+};
+
+/* Share one page with the child: read-only in both for private writable memory (the first
+ * write makes a copy), as it is for shared memory. */
+static void fork_one_pte(uint64_t *pte, uint64_t va, void *arg)
+{
+    struct fork_walk *w = arg;
+    if (w->failed)
+        return;
+    uint64_t *child_pte = vm_walk(w->child->pml4, va, true);
+    if (!child_pte) {
+        w->failed = true;
+        return;
+    }
+    if (!w->area->shared)
+        *pte &= ~PTE_WRITE;
+    frame_ref(*pte & PTE_ADDRESS_MASK);
+    *child_pte = *pte;
+}
+
+static struct vm_area *copy_area(const struct vm_area *a)
+{
+    struct vm_area *c = kmalloc(sizeof(*c));
+    if (!c)
+        return NULL;
+    *c = *a;
+    c->next = NULL;
+    if (c->file)
+        inode_get(c->file);
+    return c;
+}
+
+/* A copy of parent for fork(): the same regions, pages shared copy-on-write. */
+struct mm *mm_fork(struct mm *parent)
+{
+    struct mm *child = mm_create();
+    if (!child)
+        return NULL;
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    child->mmap_base = parent->mmap_base;
+    struct vm_area **tail = &child->areas;
+    for (struct vm_area *a = parent->areas; a; a = a->next) {
+        struct vm_area *c = copy_area(a);
+        if (!c) {
+            mm_destroy(child);
+            return NULL;
+        }
+        *tail = c;
+        tail = &c->next;
+        struct fork_walk w = {child, a, false};
+        for_each_pte(parent->pml4, a->start, a->end, fork_one_pte, &w);
+        if (w.failed) {
+            mm_destroy(child);
+            return NULL;
+        }
+    }
+    write_cr3(read_cr3()); /* the parent's pages just became read-only: flush its TLB */
+    return child;
+}
+
+static void drop_pte(uint64_t *pte, uint64_t va __unused, void *arg __unused)
+{
+    frame_unref(*pte & PTE_ADDRESS_MASK);
+    *pte = 0;
+}
+
+/* Free the user half's page-table pages (the kernel half is shared and stays). */
+static void free_user_tables(uint64_t pml4)
+{
+    uint64_t *l4 = P2V(pml4);
+    for (int i = 0; i < 256; i++) {
+        if (!(l4[i] & PTE_PRESENT))
+            continue;
+        uint64_t *l3 = table_at(l4[i]);
+        for (int j = 0; j < 512; j++) {
+            if (!(l3[j] & PTE_PRESENT))
+                continue;
+            uint64_t *l2 = table_at(l3[j]);
+            for (int k = 0; k < 512; k++)
+                if (l2[k] & PTE_PRESENT)
+                    frame_unref(l2[k] & PTE_ADDRESS_MASK);
+            frame_unref(l3[j] & PTE_ADDRESS_MASK);
+        }
+        frame_unref(l4[i] & PTE_ADDRESS_MASK);
+    }
+}
+
+static void free_area(struct vm_area *a)
+{
+    if (a->file)
+        inode_put(a->file);
+    kfree(a);
+}
+
+void mm_destroy(struct mm *mm)
+{
+    if (--mm->users > 0)
+        return;
+    if (read_cr3() == mm->pml4)
+        write_cr3(kernel_pml4_phys);
+    for (struct vm_area *a = mm->areas, *next; a; a = next) {
+        next = a->next;
+        for_each_pte(mm->pml4, a->start, a->end, drop_pte, NULL);
+        free_area(a);
+    }
+    free_user_tables(mm->pml4);
+    frame_unref(mm->pml4);
+    kfree(mm);
+}
+
+void mm_activate(struct mm *mm)
+{
+    uint64_t pml4 = mm ? mm->pml4 : kernel_pml4_phys;
+    if (read_cr3() != pml4)
+        write_cr3(pml4);
+}
+
+struct vm_area *vm_find_area(struct mm *mm, uint64_t address)
+{
+    for (struct vm_area *a = mm->areas; a; a = a->next)
+        if (address >= a->start && address < a->end)
+            return a;
+    return NULL;
+}
+
+/* Split the region containing address so that a region boundary falls exactly there. */
+static int split_at(struct mm *mm, uint64_t address)
+{
+    struct vm_area *a = vm_find_area(mm, address);
+    if (!a || a->start == address)
+        return 0;
+    struct vm_area *b = copy_area(a);
+    if (!b)
+        return -ENOMEM;
+    uint64_t delta = address - a->start;
+    b->start = address;
+    b->file_offset += delta;
+    b->file_size = a->file_size > delta ? a->file_size - delta : 0;
+    a->file_size = MIN(a->file_size, delta);
+    a->end = address;
+    b->next = a->next;
+    a->next = b;
+    return 0;
+}
+
+/* Remove every region in [start, start+length), freeing its pages. */
+int vm_unmap(struct mm *mm, uint64_t start, uint64_t length)
+{
+    uint64_t end = start + ALIGN_UP(length, PAGE_SIZE);
+    if ((start & (PAGE_SIZE - 1)) || end <= start || end > USER_TOP)
+        return -EINVAL;
+    int err = split_at(mm, start);
+    if (!err)
+        err = split_at(mm, end);
+    if (err)
+        return err;
+    for (struct vm_area **link = &mm->areas; *link;) {
+        struct vm_area *a = *link;
+        if (a->start >= start && a->end <= end) {
+            for_each_pte(mm->pml4, a->start, a->end, drop_pte, NULL);
+            *link = a->next;
+            free_area(a);
+        } else {
+            link = &a->next;
+        }
+    }
+    write_cr3(read_cr3());
+    return 0;
+}
+
+/* Add a region (replacing whatever was mapped there, as MAP_FIXED does). */
+int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool shared,
+                struct inode *file, uint64_t offset, uint64_t file_size)
+{
+    uint64_t end = start + ALIGN_UP(length, PAGE_SIZE);
+    int err = vm_unmap(mm, start, length);
+    if (err)
+        return err;
+    struct vm_area *a = kzalloc(sizeof(*a));
+    if (!a)
+        return -ENOMEM;
+    *a = (struct vm_area){start, end, prot, shared, file, offset, file_size, NULL};
+    if (file)
+        inode_get(file);
+    struct vm_area **link = &mm->areas;
+    while (*link && (*link)->start < start)
+        link = &(*link)->next;
+    a->next = *link;
+    *link = a;
+    return 0;
+}
+
+struct protect_walk {
+    int prot;
+    bool shared;
+};
+
+static void protect_one_pte(uint64_t *pte, uint64_t va __unused, void *arg)
+{
+    struct protect_walk *w = arg;
+    uint64_t frame = *pte & PTE_ADDRESS_MASK;
+    uint64_t flags = pte_flags_for(w->prot);
+    /* A shared copy-on-write page stays read-only until the fault handler copies it. */
+    if (!w->shared && frame_refcount(frame) > 1)
+        flags &= ~PTE_WRITE;
+    *pte = frame | flags;
+}
+
+int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot)
+{
+    uint64_t end = start + ALIGN_UP(length, PAGE_SIZE);
+    if ((start & (PAGE_SIZE - 1)) || end < start || end > USER_TOP)
+        return -EINVAL;
+    for (uint64_t va = start; va < end; va += PAGE_SIZE)
+        if (!vm_find_area(mm, va))
+            return -ENOMEM;
+    int err = split_at(mm, start);
+    if (!err)
+        err = split_at(mm, end);
+    if (err)
+        return err;
+    for (struct vm_area *a = mm->areas; a; a = a->next) {
+        if (a->start >= start && a->end <= end) {
+            a->prot = prot;
+            struct protect_walk w = {prot, a->shared};
+            for_each_pte(mm->pml4, a->start, a->end, protect_one_pte, &w);
+        }
+    }
+    write_cr3(read_cr3());
+    return 0;
+}
+
+/* Lowest-first search, downward from mmap_base, for a free gap of length bytes. */
+uint64_t vm_find_free(struct mm *mm, uint64_t length)
+{
+    uint64_t candidate = mm->mmap_base - length;
+    for (;;) {
+        bool clash = false;
+        for (struct vm_area *a = mm->areas; a; a = a->next) {
+            if (candidate < a->end && a->start < candidate + length) {
+                candidate = a->start - length;
+                clash = true;
+                break;
+            }
+        }
+        if (!clash)
+            return candidate;
+        if (candidate < 0x10000000 || candidate > USER_TOP)
+            return 0;
+    }
+}
+
+/* Fill a new page for address in area a: file data or zeros. */
+static int fill_page(struct vm_area *a, uint64_t page_va, void *page)
+{
+    memset(page, 0, PAGE_SIZE);
+    if (!a->file)
+        return 0;
+    uint64_t rel = page_va - a->start;
+    if (rel >= a->file_size)
+        return 0;
+    size_t n = MIN((uint64_t)PAGE_SIZE, a->file_size - rel);
+    ssize_t got = inode_read(a->file, page, n, a->file_offset + rel);
+    return got < 0 ? (int)got : 0;
+}
+
+/* Make address present (and writable, if write) in mm, as a fault would. 0 or -errno. */
+int vm_populate(struct mm *mm, uint64_t address, bool write)
+{
+    struct vm_area *a = vm_find_area(mm, address);
+    if (!a)
+        return -EFAULT;
+    if (write && !(a->prot & PROT_WRITE))
+        return -EFAULT;
+    if (!write && !(a->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EFAULT;
+    uint64_t va = ALIGN_DOWN(address, PAGE_SIZE);
+    uint64_t *pte = vm_walk(mm->pml4, va, true);
+    if (!pte)
+        return -ENOMEM;
+    if (!(*pte & PTE_PRESENT)) {
+        uint64_t frame = frame_alloc();
+        if (!frame)
+            return -ENOMEM;
+        int err = fill_page(a, va, P2V(frame));
+        if (err) {
+            frame_unref(frame);
+            return err;
+        }
+        *pte = frame | pte_flags_for(a->prot);
+        return 0;
+    }
+    if (write && !(*pte & PTE_WRITE)) {
+        /* Copy-on-write: the last sharer takes the page over, the others copy it. */
+        uint64_t old = *pte & PTE_ADDRESS_MASK;
+        if (frame_refcount(old) > 1) {
+            uint64_t frame = frame_alloc();
+            if (!frame)
+                return -ENOMEM;
+            memcpy(P2V(frame), P2V(old), PAGE_SIZE);
+            frame_unref(old);
+            old = frame;
+        }
+        *pte = old | pte_flags_for(a->prot);
+        invlpg(va);
+    }
+    return 0;
+}
+
+/* The page-fault handler's first try: 0 if the fault was an expected one and is now fixed. */
+int vm_handle_fault(uint64_t address, uint64_t error)
+{
+    struct proc *p = this_cpu()->current;
+    if (!p || !p->mm || address >= USER_TOP)
+        return -EFAULT;
+    if ((error & PF_PRESENT) && !(error & PF_WRITE))
+        return -EFAULT; /* a protection fault on read or execute: a real error */
+    return vm_populate(p->mm, address, (error & PF_WRITE) != 0);
+}
+
+/* Copy bytes out of another process's address space for /proc (cmdline). Only pages
+ * already present are read: /proc never faults pages in for a reader. */
+size_t vm_read(struct mm *mm, uint64_t address, void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        uint64_t va = address + done;
+        uint64_t *pte = vm_walk(mm->pml4, va, false);
+        if (!pte || !(*pte & PTE_PRESENT) || !(*pte & PTE_USER))
+            break;
+        size_t chunk = MIN(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        memcpy((char *)buf + done, (char *)P2V(*pte & PTE_ADDRESS_MASK) + (va & (PAGE_SIZE - 1)),
+               chunk);
+        done += chunk;
+    }
+    return done;
+}
+
+/* Write n bytes at address of mm, which need not be the active address space (exec
+ * builds the new program's stack this way). 0 or -errno. */
+int vm_write(struct mm *mm, uint64_t address, const void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        uint64_t va = address + done;
+        int err = vm_populate(mm, va, true);
+        if (err)
+            return err;
+        uint64_t *pte = vm_walk(mm->pml4, va, false);
+        size_t chunk = MIN(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        memcpy((char *)P2V(*pte & PTE_ADDRESS_MASK) + (va & (PAGE_SIZE - 1)),
+               (const char *)buf + done, chunk);
+        done += chunk;
+    }
+    return 0;
+}
+
+/* madvise(MADV_DONTNEED): drop the pages of [start, start+length); the next touch brings
+ * zeros (or the file's data) back. The regions stay. */
+int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
+{
+    uint64_t end = start + ALIGN_UP(length, PAGE_SIZE);
+    if (end < start || end > USER_TOP)
+        return -EINVAL;
+    for (struct vm_area *a = mm->areas; a; a = a->next)
+        if (a->end > start && a->start < end && !a->shared)
+            for_each_pte(mm->pml4, MAX(a->start, start), MIN(a->end, end), drop_pte, NULL);
+    write_cr3(read_cr3());
+    return 0;
+}

@@ -1,0 +1,252 @@
+/* fork.c - creating processes: fork, vfork and clone (the flags a single-threaded process
+ * needs), and the very first process, init.
+ *
+ * The child gets a copy of the parent's trap frame, so it returns from the same system
+ * call, with 0 in rax. Its address space shares every page copy-on-write (mm_fork). Its
+ * PID comes from the namespace the parent's children go to (child_ns), with a number in
+ * every ancestor namespace too.
+ */
+#include "arch.h"
+#include "fs.h"
+#include "mm.h"
+#include "printk.h"
+#include "proc.h"
+#include "sched.h"
+#include "string.h"
+#include "x86.h"
+#include "uaccess.h"
+
+#define CSIGNAL 0x000000ff
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_PIDFD 0x00001000
+#define CLONE_PTRACE 0x00002000
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SYSVSEM 0x00040000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_NEWPID 0x20000000
+
+#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID | \
+                         CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_NEWPID | CLONE_SETTLS)
+
+extern void fork_child_entry(void);
+
+/* Lay out a new process's kernel stack: its user registers at the top, and below them a
+ * context that switch_context "returns" into fork_child_entry. */
+static void prepare_kernel_stack(struct proc *p, const struct trap_frame *tf)
+{
+    p->tf = (struct trap_frame *)((char *)p->kstack + KERNEL_STACK_SIZE) - 1;
+    *p->tf = *tf;
+    p->context = (struct context *)p->tf - 1;
+    memset(p->context, 0, sizeof(*p->context));
+    p->context->rip = (uint64_t)fork_child_entry;
+}
+
+/* Runs first in every new process, on its own stack (switch.S): finish the switch that
+ * schedule() began, as its second half would have. */
+void fork_child_finish(void)
+{
+    sched_finish_switch();
+}
+
+/* Give the child its share of the parent's state. 0 or -ENOMEM. */
+static int copy_process_state(struct proc *child, struct proc *parent, uint64_t flags)
+{
+    if (flags & CLONE_VM) {
+        child->mm = parent->mm;
+        child->mm->users++;
+    } else {
+        child->mm = mm_fork(parent->mm);
+        if (!child->mm)
+            return -ENOMEM;
+    }
+    child->files = files_fork(parent->files);
+    if (!child->files)
+        return -ENOMEM;
+    child->cwd = inode_get(parent->cwd);
+    child->umask = parent->umask;
+    memcpy(child->actions, parent->actions, NSIG * sizeof(struct k_sigaction));
+    child->sig_blocked = parent->sig_blocked;
+    __asm__ volatile("fxsave64 %0" : "=m"(parent->fpu)); /* the parent's live FPU state */
+    memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
+    child->fs_base = rdmsr(MSR_FS_BASE);
+    child->tty_nr = parent->tty_nr;
+    memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
+    memcpy(child->name, parent->name, sizeof(child->name));
+    child->pgrp = parent->pgrp;
+    pid_get(child->pgrp);
+    child->session = parent->session;
+    pid_get(child->session);
+    return 0;
+}
+
+/* Undo a half-made child (fork failed after proc_alloc). */
+static void discard_child(struct proc *child)
+{
+    if (child->mm)
+        mm_destroy(child->mm);
+    if (child->files)
+        files_put(child->files);
+    if (child->cwd)
+        inode_put(child->cwd);
+    proc_free(child);
+}
+
+/* vfork: sleep until the child has exec'd or exited, so it can borrow our memory. */
+static void wait_for_vfork_child(struct proc *child)
+{
+    struct proc *parent = current_proc();
+    for (;;) {
+        bool was = irq_save();
+        if (child->vfork_done) {
+            irq_restore(was);
+            break;
+        }
+        int err = sleep_on(&parent->wait_children, 0);
+        irq_restore(was);
+        if (err == -EINTR && (parent->sig_pending & SIGBIT(SIGKILL)))
+            break;
+    }
+    child->vfork_parent = NULL;
+}
+
+/* The child's PID: from a new namespace for CLONE_NEWPID, else from child_ns. */
+static struct pid *child_pid(struct proc *parent, uint64_t flags, struct pid_ns **ns_out,
+                             int *error)
+{
+    struct pid_ns *ns = parent->child_ns;
+    if (flags & CLONE_NEWPID) {
+        ns = pid_ns_create(parent->child_ns, error);
+        if (!ns)
+            return NULL;
+    } else {
+        pid_ns_get(ns);
+    }
+    struct pid *pid = alloc_pid(ns, error);
+    if (!pid) {
+        pid_ns_put(ns);
+        return NULL;
+    }
+    *ns_out = ns; /* the reference we took becomes the child's child_ns reference */
+    return pid;
+}
+
+long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t child_tid,
+             uint64_t tls)
+{
+    struct proc *parent = current_proc();
+    if (flags & ~CLONE_SUPPORTED)
+        return -EINVAL;
+    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+        return -EINVAL; /* a shared address space without vfork is a thread: not yet */
+    if (flags & CLONE_SETTLS)
+        return -EINVAL;
+
+    struct proc *child = proc_alloc();
+    if (!child)
+        return proc_count >= PROC_MAX ? -EAGAIN : -ENOMEM;
+    int err = 0;
+    struct pid_ns *ns = NULL;
+    child->pid = child_pid(parent, flags, &ns, &err);
+    if (!child->pid) {
+        proc_free(child);
+        return err;
+    }
+    child->pid->proc = child;
+    child->child_ns = ns;
+    err = copy_process_state(child, parent, flags);
+    if (err) {
+        discard_child(child);
+        return err;
+    }
+    if (pid_nr_ns(child->pid, ns) == 1)
+        ns->child_reaper = child;
+    child->exit_signal = flags & CSIGNAL;
+    child->parent = parent;
+    list_add_tail(&child->sibling, &parent->children);
+    wait_queue_init(&child->wait_children);
+    prepare_kernel_stack(child, parent->tf);
+    child->tf->rax = 0;
+    if (child_stack)
+        child->tf->rsp = child_stack;
+    if (flags & CLONE_CHILD_CLEARTID)
+        child->clear_child_tid = child_tid;
+
+    long nr = pid_nr_ns(child->pid, proc_pid_ns(parent));
+    if (flags & CLONE_PARENT_SETTID)
+        put_user((int)nr, (int *)parent_tid);
+    if (flags & CLONE_CHILD_SETTID) {
+        /* Written into the child's memory, with its own number: after mm_fork that is the
+         * parent's page until the child writes, so write through the child's tables. */
+        mm_activate(child->mm);
+        put_user(pid_nr_ns(child->pid, ns), (int *)child_tid);
+        mm_activate(parent->mm);
+    }
+    if (flags & CLONE_VFORK)
+        child->vfork_parent = parent;
+    sched_make_runnable(child);
+    if (flags & CLONE_VFORK)
+        wait_for_vfork_child(child);
+    return nr;
+}
+
+/* Start the first process: PID 1 of the root namespace runs path with argv. Called once,
+ * at the end of kmain, on the boot stack, which then becomes the idle process's. */
+__noreturn void start_init(const char *path, char *const argv[])
+{
+    struct proc *init = proc_alloc();
+    int err = 0;
+    if (!init || !(init->pid = alloc_pid(&root_pid_ns, &err)))
+        panic("cannot create the init process");
+    init->pid->proc = init;
+    pid_ns_get(&root_pid_ns);
+    init->child_ns = &root_pid_ns;
+    root_pid_ns.child_reaper = init;
+    init->pgrp = init->pid;
+    init->session = init->pid;
+    pid_get(init->pid);
+    pid_get(init->pid);
+    init->exit_signal = SIGCHLD;
+    rlimits_init(init);
+    wait_queue_init(&init->wait_children);
+    init->mm = mm_create();
+    init->files = files_create();
+    init->cwd = inode_get(vfs_root());
+    if (!init->mm || !init->files)
+        panic("out of memory creating init");
+    vfs_open_console(init->files);
+    proc_set_name(init, path);
+    memcpy(init->fpu, current_proc()->fpu, sizeof(init->fpu));
+    struct trap_frame tf;
+    memset(&tf, 0, sizeof(tf));
+    prepare_kernel_stack(init, &tf);
+
+    /* exec runs as init: switch to it briefly, as if init had called execve. */
+    struct cpu *cpu = this_cpu();
+    struct proc *idle = cpu->current;
+    cpu->current = init;
+    mm_activate(init->mm);
+    tss_set_kernel_stack((uint64_t)init->kstack + KERNEL_STACK_SIZE);
+    err = do_execve(path, argv, NULL, false);
+    if (err < 0) {
+        printk(KERN_EMERG "nest: cannot run init %s: error %d (%s)\n", path, -err,
+               err == -ENOENT ? "no such file" : err == -ENOEXEC ? "not an executable" :
+               err == -EACCES ? "permission denied" : "see errno.h");
+        machine_power_off();
+    }
+    cpu->current = idle;
+    mm_activate(NULL);
+    pr_info("nest: starting init %s as PID 1\n", path);
+    sched_make_runnable(init);
+    schedule();
+    sched_idle_loop();
+}

@@ -1,0 +1,187 @@
+/* proc.c - the process table: creating and freeing struct proc, naming processes, seeing
+ * them from a PID namespace, and ^P's dump of the whole table.
+ */
+#include "arch.h"
+#include "fs.h"
+#include "mm.h"
+#include "printk.h"
+#include "proc.h"
+#include "sched.h"
+#include "string.h"
+#include "x86.h"
+
+struct list_head proc_list = LIST_HEAD_INIT(proc_list);
+int proc_count;
+
+_Static_assert(sizeof(struct proc) <= PAGE_SIZE, "struct proc must fit in one kmalloc block");
+
+static struct proc idle_proc;
+
+/* Make the boot context the idle process: it runs when nothing else can. */
+void proc_init(void)
+{
+    struct proc *idle = &idle_proc;
+    idle->state = PROC_RUNNABLE;
+    strlcpy(idle->name, "idle", sizeof(idle->name));
+    list_init(&idle->children);
+    list_init(&idle->sibling);
+    list_init(&idle->wait_link);
+    list_init(&idle->timer_link);
+    list_init(&idle->run_link);
+    idle->child_ns = &root_pid_ns;
+    this_cpu()->idle = idle;
+    this_cpu()->current = idle;
+}
+
+/* A zeroed process with a kernel stack, linked into the table; NULL with the table full or
+ * memory out. The caller fills in everything else. */
+struct proc *proc_alloc(void)
+{
+    if (proc_count >= PROC_MAX)
+        return NULL;
+    struct proc *p = kzalloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    p->actions = kzalloc(NSIG * sizeof(struct k_sigaction));
+    p->kstack = kstack_alloc();
+    if (!p->kstack || !p->actions) {
+        if (p->kstack)
+            kstack_free(p->kstack);
+        kfree(p->actions);
+        kfree(p);
+        return NULL;
+    }
+    list_init(&p->children);
+    list_init(&p->sibling);
+    list_init(&p->wait_link);
+    list_init(&p->timer_link);
+    list_init(&p->run_link);
+    p->start_ticks = jiffies;
+    p->umask = 022;
+    list_add_tail(&p->all, &proc_list);
+    proc_count++;
+    return p;
+}
+
+/* Free what is left of a reaped zombie (or of a fork that failed half-way). */
+void proc_free(struct proc *p)
+{
+    list_del(&p->all);
+    list_del(&p->sibling);
+    proc_count--;
+    if (p->pid)
+        p->pid->proc = NULL;
+    pid_put(p->pid);
+    pid_put(p->pgrp);
+    pid_put(p->session);
+    if (p->child_ns)
+        pid_ns_put(p->child_ns);
+    kstack_free(p->kstack);
+    kfree(p->actions);
+    kfree(p);
+}
+
+/* Name a process after the last component of path, as Linux's comm. */
+void proc_set_name(struct proc *p, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    strlcpy(p->name, slash ? slash + 1 : path, sizeof(p->name));
+}
+
+struct pid_ns *proc_pid_ns(const struct proc *p)
+{
+    return p->pid ? pid_ns_of(p->pid) : &root_pid_ns;
+}
+
+int proc_root_pid(const struct proc *p)
+{
+    return p->pid ? p->pid->numbers[0].nr : 0;
+}
+
+int proc_nr_in(const struct proc *p, const struct pid_ns *ns)
+{
+    return pid_nr_ns(p->pid, ns);
+}
+
+bool proc_visible_from(const struct proc *p, const struct pid_ns *ns)
+{
+    return p->pid && pid_nr_ns(p->pid, ns) != 0;
+}
+
+/* p's number in the calling process's namespace (0 if invisible). */
+int proc_nr_for_current(const struct proc *p)
+{
+    return pid_nr_ns(p->pid, proc_pid_ns(current_proc()));
+}
+
+/* The process the caller calls nr, or NULL if there is none it can see. */
+struct proc *find_proc_for_current(int nr)
+{
+    struct pid *pid = find_pid_ns(nr, proc_pid_ns(current_proc()));
+    return pid ? pid->proc : NULL;
+}
+
+static const char *state_name(const struct proc *p)
+{
+    if (p == current_proc())
+        return "running";
+    switch (p->state) {
+    case PROC_RUNNABLE:
+        return "runnable";
+    case PROC_SLEEPING:
+        return "sleeping";
+    case PROC_STOPPED:
+        return "stopped";
+    case PROC_ZOMBIE:
+        return "zombie";
+    }
+    return "?";
+}
+
+/* ^P on the console: the kernel's own view of every process, with its number at every
+ * PID-namespace level (root first), its parent and its namespace. */
+void proc_dump_table(void)
+{
+    struct proc *p;
+    printk("\n%-6s %-6s %-9s %-15s %-10s %s\n", "PID", "PPID", "STATE", "NAME", "PIDNS",
+           "NSPID (root .. own namespace)");
+    list_for_each_entry(p, &proc_list, all) {
+        char chain[160];
+        int len = 0;
+        for (int i = 0; p->pid && i <= p->pid->level && len < (int)sizeof(chain) - 12; i++)
+            len += snprintf(chain + len, sizeof(chain) - len, i ? ",%d" : "%d",
+                            p->pid->numbers[i].nr);
+        chain[len] = 0;
+        struct pid_ns *ns = proc_pid_ns(p);
+        printk("%-6d %-6d %-9s %-15s %-10lu %s (level %d)\n", proc_root_pid(p),
+               p->parent ? proc_root_pid(p->parent) : 0, state_name(p), p->name, ns->inum,
+               chain, ns->level);
+    }
+}
+
+/* Was tf's system call interrupted, waiting for signal_deliver to restart it? */
+static bool syscall_needs_restart(const struct trap_frame *tf)
+{
+    long ret = (long)tf->rax;
+    return tf->vector == VECTOR_SYSCALL && (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND);
+}
+
+/* The last thing before any return to user mode (system call, interrupt, exception):
+ * switch if the timer asked for it, and deliver signals, stacking one handler frame per
+ * signal as Linux does. Returns with interrupts off, as trap_return needs. */
+void return_to_user(struct trap_frame *tf)
+{
+    struct cpu *cpu = this_cpu();
+    for (;;) {
+        cli();
+        if (cpu->need_resched) {
+            schedule();
+            continue;
+        }
+        struct proc *p = cpu->current;
+        if (!signal_pending(p) && !syscall_needs_restart(tf) && !p->restore_saved_mask)
+            return;
+        sti();
+        signal_deliver(tf);
+    }
+}

@@ -1,0 +1,221 @@
+/* sched.c - the scheduler core: switching, sleeping, waking and the timer queue.
+ *
+ * The core never decides who runs next: the policy chosen with sched= does (sched_rr.c is
+ * the default). The kernel is not preemptible: a process leaves the CPU only in schedule(),
+ * called when it sleeps or, if the timer asked for it, on its way back to user mode.
+ * Every function here runs with interrupts off while it touches the queues.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "mm.h"
+#include "printk.h"
+#include "proc.h"
+#include "sched.h"
+#include "string.h"
+#include "x86.h"
+
+extern const struct sched_policy sched_rr_policy;
+extern const struct sched_policy sched_fifo_policy;
+
+static const struct sched_policy *const policies[] = {&sched_rr_policy, &sched_fifo_policy};
+static const struct sched_policy *policy = &sched_rr_policy;
+
+/* Sleepers with a deadline, earliest first. */
+static struct list_head timer_queue = LIST_HEAD_INIT(timer_queue);
+
+/* switch.S: save the callee-saved registers on this stack, store the stack pointer in
+ * *save, load next's and return into it. */
+void switch_context(struct context **save, struct context *next);
+
+void sched_init(const char *policy_name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(policies); i++)
+        if (strcmp(policies[i]->name, policy_name) == 0)
+            policy = policies[i];
+    if (strcmp(policy->name, policy_name) != 0)
+        pr_warn("sched: no policy '%s'; using '%s'\n", policy_name, policy->name);
+    policy->init();
+    pr_info("sched: policy %s\n", policy->name);
+}
+
+const char *sched_policy_name(void)
+{
+    return policy->name;
+}
+
+static void fpu_save(struct proc *p) { __asm__ volatile("fxsave64 %0" : "=m"(p->fpu)); }
+static void fpu_restore(struct proc *p) { __asm__ volatile("fxrstor64 %0" : : "m"(p->fpu)); }
+
+/* Switch from the current process to next: address space, kernel stack for traps,
+ * FS base (TLS), FPU registers, then the kernel registers. */
+static void switch_to(struct proc *next)
+{
+    struct cpu *cpu = this_cpu();
+    struct proc *prev = cpu->current;
+    fpu_save(prev);
+    prev->fs_base = rdmsr(MSR_FS_BASE);
+    mm_activate(next->mm);
+    tss_set_kernel_stack((uint64_t)next->kstack + KERNEL_STACK_SIZE);
+    wrmsr(MSR_FS_BASE, next->fs_base);
+    fpu_restore(next);
+    cpu->current = next;
+    switch_context(&prev->context, next->context);
+}
+
+/* A process that reaped itself (its parent ignores SIGCHLD) cannot free its own kernel
+ * stack while running on it: it is freed by whoever runs next. */
+static struct proc *free_after_switch;
+
+void sched_free_after_switch(struct proc *p)
+{
+    free_after_switch = p;
+}
+
+/* The second half of every switch, on the new process's stack. */
+void sched_finish_switch(void)
+{
+    if (free_after_switch && free_after_switch != current_proc()) {
+        proc_free(free_after_switch);
+        free_after_switch = NULL;
+    }
+}
+
+/* Give the CPU to the next process the policy picks. The caller has set its own state:
+ * still PROC_RUNNABLE to go to the back of the queue, anything else to leave it. */
+void schedule(void)
+{
+    bool was = irq_save();
+    struct cpu *cpu = this_cpu();
+    struct proc *prev = cpu->current;
+    cpu->need_resched = false;
+    if (prev != cpu->idle && prev->state == PROC_RUNNABLE)
+        policy->enqueue(prev);
+    struct proc *next = policy->pick_next();
+    if (!next)
+        next = cpu->idle;
+    if (next != prev) {
+        switch_to(next);
+        sched_finish_switch();
+    }
+    irq_restore(was);
+}
+
+void sched_yield(void)
+{
+    schedule();
+}
+
+/* Put p on the run queue if it is asleep or stopped. Safe from interrupt handlers. */
+void wake_up_process(struct proc *p)
+{
+    bool was = irq_save();
+    if (p->state == PROC_SLEEPING || p->state == PROC_STOPPED) {
+        p->state = PROC_RUNNABLE;
+        if (p != this_cpu()->current)
+            policy->enqueue(p);
+        if (this_cpu()->current == this_cpu()->idle)
+            this_cpu()->need_resched = true;
+    }
+    irq_restore(was);
+}
+
+/* A new process is ready for its first run. */
+void sched_make_runnable(struct proc *p)
+{
+    bool was = irq_save();
+    p->state = PROC_RUNNABLE;
+    policy->enqueue(p);
+    irq_restore(was);
+}
+
+static void timer_insert(struct proc *p)
+{
+    struct list_head *pos = timer_queue.next;
+    while (pos != &timer_queue &&
+           list_entry(pos, struct proc, timer_link)->wake_deadline <= p->wake_deadline)
+        pos = pos->next;
+    list_insert_between(&p->timer_link, pos->prev, pos);
+}
+
+/* Timer interrupt: wake expired sleepers, charge the tick, maybe ask for a switch. */
+void sched_tick(void)
+{
+    struct cpu *cpu = this_cpu();
+    while (!list_empty(&timer_queue)) {
+        struct proc *p = list_first_entry(&timer_queue, struct proc, timer_link);
+        if (p->wake_deadline > jiffies)
+            break;
+        list_del(&p->timer_link);
+        p->timed_out = true;
+        wake_up_process(p);
+    }
+    struct proc *running = cpu->current;
+    if (running == cpu->idle)
+        return;
+    if (cpu->trap_from_user)
+        running->utime_ticks++;
+    else
+        running->stime_ticks++;
+    if (policy->tick(running))
+        cpu->need_resched = true;
+}
+
+void wait_queue_init(struct wait_queue *wq)
+{
+    list_init(&wq->sleepers);
+}
+
+/* Wake every process sleeping on wq. Safe from interrupt handlers. */
+void wake_up(struct wait_queue *wq)
+{
+    bool was = irq_save();
+    struct proc *p, *tmp;
+    list_for_each_entry_safe(p, tmp, &wq->sleepers, wait_link)
+        wake_up_process(p);
+    irq_restore(was);
+}
+
+int sleep_on(struct wait_queue *wq, uint64_t deadline)
+{
+    struct proc *p = current_proc();
+    bool was = irq_save();
+    if (signal_pending(p)) {
+        irq_restore(was);
+        return -EINTR;
+    }
+    p->state = PROC_SLEEPING;
+    p->timed_out = false;
+    if (wq)
+        list_add_tail(&p->wait_link, &wq->sleepers);
+    if (deadline) {
+        p->wake_deadline = deadline;
+        timer_insert(p);
+    }
+    schedule();
+    list_del(&p->wait_link);
+    list_del(&p->timer_link);
+    p->wake_deadline = 0;
+    irq_restore(was);
+    if (signal_pending(p))
+        return -EINTR;
+    return p->timed_out ? -ETIMEDOUT : 0;
+}
+
+/* Round a duration up to whole ticks, plus one: a sleep never ends early. */
+uint64_t ns_to_jiffies_ceil(uint64_t ns)
+{
+    uint64_t tick_ns = 1000000000UL / HZ;
+    return (ns + tick_ns - 1) / tick_ns + 1;
+}
+
+/* The idle process: halt until an interrupt, then run whoever became runnable. */
+__noreturn void sched_idle_loop(void)
+{
+    for (;;) {
+        cli();
+        if (this_cpu()->need_resched)
+            schedule();
+        sti();
+        hlt();
+    }
+}

@@ -1,0 +1,141 @@
+/* mem.c (syscall) - the memory system calls: brk, mmap, munmap, mprotect, madvise.
+ * They only edit the list of regions (vm.c); pages arrive on first touch.
+ */
+#include "fs.h"
+#include "mm.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_STACK 0x20000
+#define MAP_FIXED_NOREPLACE 0x100000
+/* Flags that change nothing in nest: accepted. Anything else unknown: EINVAL. */
+#define MAP_ACCEPTED (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
+                      MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
+
+long sys_brk(uint64_t address)
+{
+    struct mm *mm = current_proc()->mm;
+    if (address < mm->brk_start)
+        return (long)mm->brk;
+    uint64_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
+    uint64_t new_end = ALIGN_UP(address, PAGE_SIZE);
+    if (new_end > old_end) {
+        for (uint64_t va = old_end; va < new_end; va += PAGE_SIZE)
+            if (vm_find_area(mm, va))
+                return (long)mm->brk; /* would run into another mapping */
+        if (vm_map_area(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, false, NULL, 0, 0))
+            return (long)mm->brk;
+    } else if (new_end < old_end) {
+        vm_unmap(mm, new_end, old_end - new_end);
+    }
+    mm->brk = address;
+    return (long)mm->brk;
+}
+
+/* The file behind fd for a private file mapping, checked. */
+static int mapping_file(int fd, struct inode **out)
+{
+    int flags;
+    int err = fd_inode(fd, out, &flags);
+    if (err)
+        return err;
+    if (!S_ISREG(inode_mode(*out)))
+        return -ENODEV;
+    if ((flags & 3) == 1) /* O_WRONLY */
+        return -EACCES;
+    return 0;
+}
+
+long sys_mmap(uint64_t address, uint64_t length, int prot, int flags, int fd, uint64_t offset)
+{
+    struct mm *mm = current_proc()->mm;
+    int type = flags & MAP_TYPE;
+    if (length == 0 || (offset & (PAGE_SIZE - 1)) || (flags & ~MAP_ACCEPTED) ||
+        (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    uint64_t size = ALIGN_UP(length, PAGE_SIZE);
+    if (size < length || size > USER_TOP)
+        return -ENOMEM;
+    bool shared = type != MAP_PRIVATE;
+
+    struct inode *file = NULL;
+    uint64_t file_size = 0;
+    if (!(flags & MAP_ANONYMOUS)) {
+        if (shared)
+            return -EINVAL; /* shared file mappings are not supported */
+        int err = mapping_file(fd, &file);
+        if (err)
+            return err;
+        uint64_t total = inode_size(file);
+        file_size = offset < total ? MIN(total - offset, size) : 0;
+    }
+
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if ((address & (PAGE_SIZE - 1)) || address + size > USER_TOP || address + size < address)
+            return -EINVAL;
+        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED))
+            for (uint64_t va = address; va < address + size; va += PAGE_SIZE)
+                if (vm_find_area(mm, va))
+                    return -EEXIST;
+    } else {
+        address = vm_find_free(mm, size);
+        if (!address)
+            return -ENOMEM;
+    }
+    int err = vm_map_area(mm, address, size, prot, shared, file, offset, file_size);
+    return err ? err : (long)address;
+}
+
+long sys_munmap(uint64_t address, uint64_t length)
+{
+    if (length == 0)
+        return -EINVAL;
+    return vm_unmap(current_proc()->mm, address, length);
+}
+
+long sys_mprotect(uint64_t address, uint64_t length, int prot)
+{
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+        return -EINVAL;
+    if (length == 0)
+        return (address & (PAGE_SIZE - 1)) ? -EINVAL : 0;
+    return vm_protect(current_proc()->mm, address, length, prot);
+}
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+
+long sys_madvise(uint64_t address, uint64_t length, int advice)
+{
+    if (address & (PAGE_SIZE - 1))
+        return -EINVAL;
+    switch (advice) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+        return 0; /* hints; nest reads nothing ahead */
+    case MADV_DONTNEED:
+    case MADV_FREE:
+        return vm_discard(current_proc()->mm, address, length);
+    default:
+        return -EINVAL;
+    }
+}

@@ -1,0 +1,170 @@
+/* misc.c (syscall) - the small calls: uname, getrandom, sysinfo, reboot, the user and
+ * group identity calls (nest has only root), and futex for a single-threaded process.
+ */
+#include "arch.h"
+#include "fs.h"
+#include "mm.h"
+#include "printk.h"
+#include "proc.h"
+#include "sched.h"
+#include "string.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "x86.h"
+
+struct utsname {
+    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+long sys_uname(void *user_buf)
+{
+    struct utsname u;
+    memset(&u, 0, sizeof(u));
+    strlcpy(u.sysname, "nest", sizeof(u.sysname));
+    strlcpy(u.nodename, "nest", sizeof(u.nodename));
+    strlcpy(u.release, "0.1", sizeof(u.release));
+    strlcpy(u.version, "#1 nest teaching kernel", sizeof(u.version));
+    strlcpy(u.machine, "x86_64", sizeof(u.machine));
+    strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+    return copy_to_user(user_buf, &u, sizeof(u));
+}
+
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GRND_INSECURE 4
+
+long sys_getrandom(void *user_buf, size_t count, unsigned int flags)
+{
+    if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    uint8_t chunk[256];
+    size_t done = 0;
+    while (done < count) {
+        size_t n = MIN(count - done, sizeof(chunk));
+        random_bytes(chunk, n);
+        if (copy_to_user((char *)user_buf + done, chunk, n) < 0)
+            return done ? (long)done : -EFAULT;
+        done += n;
+    }
+    return (long)done;
+}
+
+struct sysinfo {
+    int64_t uptime;
+    uint64_t loads[3];
+    uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint32_t pad2;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    char reserved[4];
+};
+
+long sys_sysinfo(void *user_info)
+{
+    struct sysinfo si;
+    memset(&si, 0, sizeof(si));
+    si.uptime = (int64_t)(clock_monotonic_ns() / 1000000000UL);
+    si.totalram = frames_total() * PAGE_SIZE;
+    si.freeram = frames_free() * PAGE_SIZE;
+    si.procs = (uint16_t)proc_count;
+    si.mem_unit = 1;
+    return copy_to_user(user_info, &si, sizeof(si));
+}
+
+#define REBOOT_MAGIC1 0xfee1dead
+#define REBOOT_MAGIC2 672274793
+#define REBOOT_MAGIC2A 85072278
+#define REBOOT_MAGIC2B 369367448
+#define REBOOT_MAGIC2C 537993216
+#define REBOOT_CMD_RESTART 0x01234567
+#define REBOOT_CMD_HALT 0xcdef0123
+#define REBOOT_CMD_POWER_OFF 0x4321fedc
+#define REBOOT_CMD_CAD_ON 0x89abcdef
+#define REBOOT_CMD_CAD_OFF 0x00000000
+
+/* reboot(2). In a child PID namespace it ends the namespace instead, as Linux does: its
+ * init is killed and with it every process there. */
+long sys_reboot(int magic1, int magic2, unsigned int cmd, void *user_arg)
+{
+    if ((uint32_t)magic1 != REBOOT_MAGIC1 ||
+        (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A && magic2 != REBOOT_MAGIC2B &&
+         magic2 != REBOOT_MAGIC2C))
+        return -EINVAL;
+    if (cmd == REBOOT_CMD_CAD_ON || cmd == REBOOT_CMD_CAD_OFF)
+        return 0;
+    if (cmd != REBOOT_CMD_RESTART && cmd != REBOOT_CMD_HALT && cmd != REBOOT_CMD_POWER_OFF)
+        return -EINVAL;
+    struct pid_ns *ns = proc_pid_ns(current_proc());
+    if (ns != &root_pid_ns) {
+        if (ns->child_reaper)
+            signal_kill_by_kernel(ns->child_reaper);
+        do_exit(W_EXITCODE(0, 0));
+    }
+    if (cmd == REBOOT_CMD_RESTART) {
+        pr_notice("nest: restarting\n");
+        machine_reboot();
+    }
+    pr_notice("nest: power off\n");
+    machine_power_off();
+}
+
+long sys_getgid(void) { return 0; }
+long sys_geteuid(void) { return 0; }
+long sys_getegid(void) { return 0; }
+
+/* nest has one user, root: becoming root again is fine, anyone else is not possible. */
+long sys_setuid(uint32_t uid) { return uid == 0 ? 0 : -EPERM; }
+long sys_setgid(uint32_t gid) { return gid == 0 ? 0 : -EPERM; }
+
+long sys_getgroups(int size, uint32_t *user_list)
+{
+    return size < 0 ? -EINVAL : 0;
+}
+
+static long three_zeros(uint32_t *a, uint32_t *b, uint32_t *c)
+{
+    if (put_user(0u, a) < 0 || put_user(0u, b) < 0 || put_user(0u, c) < 0)
+        return -EFAULT;
+    return 0;
+}
+
+long sys_getresuid(uint32_t *user_r, uint32_t *user_e, uint32_t *user_s)
+{
+    return three_zeros(user_r, user_e, user_s);
+}
+
+long sys_getresgid(uint32_t *user_r, uint32_t *user_e, uint32_t *user_s)
+{
+    return three_zeros(user_r, user_e, user_s);
+}
+
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_PRIVATE_FLAG 128
+
+/* With one thread per process nobody else can wake a futex waiter, so FUTEX_WAIT sleeps
+ * until the value differs (at once), a signal or the timeout; FUTEX_WAKE wakes nobody. */
+long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeout,
+               uint32_t *user_addr2, uint32_t val3)
+{
+    int cmd = op & ~FUTEX_PRIVATE_FLAG;
+    if (cmd == FUTEX_WAKE)
+        return 0;
+    if (cmd != FUTEX_WAIT)
+        return -ENOSYS;
+    uint32_t current;
+    if (get_user(current, user_addr) < 0)
+        return -EFAULT;
+    if (current != val)
+        return -EAGAIN;
+    int64_t ts[2] = {0, 0};
+    if (user_timeout && copy_from_user(ts, user_timeout, sizeof(ts)) < 0)
+        return -EFAULT;
+    uint64_t deadline =
+        user_timeout ? jiffies + ns_to_jiffies_ceil((uint64_t)ts[0] * 1000000000UL + ts[1]) : 0;
+    bool was = irq_save();
+    int err = sleep_on(NULL, deadline);
+    irq_restore(was);
+    return err == -ETIMEDOUT ? -ETIMEDOUT : -EINTR;
+}

@@ -1,0 +1,408 @@
+/* proc.c (syscall) - the process system calls: identity, creation, signals between
+ * processes, process groups and sessions, PID namespaces, limits.
+ *
+ * Every PID that enters or leaves here is a number in the caller's PID namespace: in
+ * through find_proc_for_current()/find_pid_ns(), out through pid_nr_ns().
+ */
+#include "arch.h"
+#include "fs.h"
+#include "mm.h"
+#include "printk.h"
+#include "proc.h"
+#include "sched.h"
+#include "string.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "x86.h"
+
+#define CLONE_NEWNS 0x00020000
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SYSVSEM 0x00040000
+#define CLONE_NEWPID 0x20000000
+#define CLONE_VM 0x00000100
+#define CLONE_VFORK 0x00004000
+
+static struct pid_ns *caller_ns(void)
+{
+    return proc_pid_ns(current_proc());
+}
+
+long sys_getpid(void)
+{
+    return proc_nr_for_current(current_proc());
+}
+
+long sys_gettid(void)
+{
+    return proc_nr_for_current(current_proc());
+}
+
+/* The parent's number, or 0 when the parent is outside the caller's namespace (the
+ * caller is that namespace's init). */
+long sys_getppid(void)
+{
+    struct proc *parent = current_proc()->parent;
+    return parent ? proc_nr_for_current(parent) : 0;
+}
+
+long sys_fork(void)
+{
+    return do_fork(SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_vfork(void)
+{
+    return do_fork(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t user_parent_tid, uint64_t user_child_tid,
+               uint64_t tls)
+{
+    return do_fork(flags, stack, user_parent_tid, user_child_tid, tls);
+}
+
+/* May the caller signal p? Everyone is root in nest, so only visibility counts. */
+static long signal_one(struct proc *p, int sig)
+{
+    if (sig)
+        signal_send(p, sig, NULL);
+    return 0;
+}
+
+/* kill(-1, sig): every process the caller can see except itself and its namespace's
+ * init (numbers > 1). */
+static long signal_all_visible(int sig)
+{
+    struct proc *self = current_proc(), *p;
+    struct pid_ns *ns = caller_ns();
+    int count = 0;
+    list_for_each_entry(p, &proc_list, all) {
+        if (p == self || p->state == PROC_ZOMBIE || pid_nr_ns(p->pid, ns) <= 1)
+            continue;
+        signal_one(p, sig);
+        count++;
+    }
+    return count ? 0 : -ESRCH;
+}
+
+static long signal_group(struct pid *pgrp, int sig)
+{
+    struct proc *p;
+    int count = 0;
+    list_for_each_entry(p, &proc_list, all) {
+        if (p->pgrp == pgrp && p->state != PROC_ZOMBIE) {
+            signal_one(p, sig);
+            count++;
+        }
+    }
+    return count ? 0 : -ESRCH;
+}
+
+long sys_kill(int pid, int sig)
+{
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    if (pid == -1)
+        return signal_all_visible(sig);
+    if (pid == 0)
+        return signal_group(current_proc()->pgrp, sig);
+    if (pid < 0) {
+        if (pid == INT32_MIN)
+            return -ESRCH;
+        struct pid *pgrp = find_pid_ns(-pid, caller_ns());
+        return pgrp ? signal_group(pgrp, sig) : -ESRCH;
+    }
+    struct proc *p = find_proc_for_current(pid);
+    return p ? signal_one(p, sig) : -ESRCH;
+}
+
+long sys_tkill(int tid, int sig)
+{
+    if (tid <= 0)
+        return -EINVAL;
+    return sys_kill(tid, sig);
+}
+
+long sys_tgkill(int tgid, int tid, int sig)
+{
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    if (tgid != tid)
+        return -ESRCH; /* every process has exactly one thread */
+    return sys_kill(tid, sig);
+}
+
+/* The process numbered nr for the caller; 0 means the caller itself. */
+static struct proc *proc_or_self(int nr)
+{
+    return nr == 0 ? current_proc() : find_proc_for_current(nr);
+}
+
+/* Is some process of session a member of (or the leader of) group pgrp? */
+static bool group_exists_in_session(struct pid *pgrp, struct pid *session)
+{
+    struct proc *p;
+    list_for_each_entry(p, &proc_list, all)
+        if (p->pgrp == pgrp && p->session == session && p->state != PROC_ZOMBIE)
+            return true;
+    return false;
+}
+
+static void set_pid_ref(struct pid **field, struct pid *value)
+{
+    pid_get(value);
+    pid_put(*field);
+    *field = value;
+}
+
+long sys_setpgid(int pid, int pgid)
+{
+    struct proc *self = current_proc();
+    if (pgid < 0)
+        return -EINVAL;
+    struct proc *p = proc_or_self(pid);
+    if (!p || (p != self && p->parent != self))
+        return -ESRCH;
+    if (p != self && p->did_exec)
+        return -EACCES;
+    if (p->session != self->session)
+        return -EPERM;
+    if (p->session == p->pid)
+        return -EPERM; /* a session leader stays in its own group */
+    struct pid *group = pgid == 0 ? p->pid : find_pid_ns(pgid, caller_ns());
+    if (!group)
+        return -EPERM;
+    if (group != p->pid && !group_exists_in_session(group, self->session))
+        return -EPERM;
+    set_pid_ref(&p->pgrp, group);
+    return 0;
+}
+
+long sys_getpgid(int pid)
+{
+    struct proc *p = proc_or_self(pid);
+    return p ? pid_nr_ns(p->pgrp, caller_ns()) : -ESRCH;
+}
+
+long sys_getpgrp(void)
+{
+    return pid_nr_ns(current_proc()->pgrp, caller_ns());
+}
+
+long sys_getsid(int pid)
+{
+    struct proc *p = proc_or_self(pid);
+    return p ? pid_nr_ns(p->session, caller_ns()) : -ESRCH;
+}
+
+/* A new session and group, both led by the caller; it loses its controlling tty. */
+long sys_setsid(void)
+{
+    struct proc *self = current_proc(), *p;
+    list_for_each_entry(p, &proc_list, all)
+        if (p->pgrp == self->pid)
+            return -EPERM; /* already a group leader (or others use its number) */
+    set_pid_ref(&self->session, self->pid);
+    set_pid_ref(&self->pgrp, self->pid);
+    self->tty_nr = 0;
+    return proc_nr_for_current(self);
+}
+
+long sys_set_tid_address(int *user_tidptr)
+{
+    current_proc()->clear_child_tid = (uint64_t)user_tidptr;
+    return proc_nr_for_current(current_proc());
+}
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_arch_prctl(int code, uint64_t address)
+{
+    struct proc *p = current_proc();
+    switch (code) {
+    case ARCH_SET_FS:
+        if (address >= USER_TOP)
+            return -EPERM;
+        p->fs_base = address;
+        wrmsr(MSR_FS_BASE, address);
+        return 0;
+    case ARCH_GET_FS:
+        return put_user(rdmsr(MSR_FS_BASE), (uint64_t *)address);
+    default:
+        return -EINVAL;
+    }
+}
+
+/* unshare(CLONE_NEWPID): the caller stays where it is; its next child becomes PID 1 of a
+ * new namespace below the caller's. Flags that mean nothing for a single-threaded process
+ * are accepted; other namespaces do not exist in nest. */
+long sys_unshare(uint64_t flags)
+{
+    struct proc *p = current_proc();
+    if (flags & ~(uint64_t)(CLONE_NEWPID | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM))
+        return -EINVAL;
+    if (!(flags & CLONE_NEWPID))
+        return 0;
+    if (p->child_ns != proc_pid_ns(p))
+        return -EINVAL; /* children already go elsewhere (like Linux) */
+    int err = 0;
+    struct pid_ns *ns = pid_ns_create(proc_pid_ns(p), &err);
+    if (!ns)
+        return err;
+    pid_ns_put(p->child_ns);
+    p->child_ns = ns;
+    return 0;
+}
+
+/* setns(fd, CLONE_NEWPID): future children go to the namespace of /proc/PID/ns/pid, which
+ * must be the caller's own or one below it. */
+long sys_setns(int fd, int nstype)
+{
+    struct proc *p = current_proc();
+    if (nstype != 0 && nstype != CLONE_NEWPID)
+        return -EINVAL;
+    struct pid_ns *ns = file_pid_ns(fd);
+    if (!ns)
+        return -EINVAL;
+    if (!pid_ns_is_ancestor(proc_pid_ns(p), ns))
+        return -EINVAL;
+    pid_ns_get(ns);
+    pid_ns_put(p->child_ns);
+    p->child_ns = ns;
+    return 0;
+}
+
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    struct proc *p = current_proc();
+    char name[PROC_NAME_MAX];
+    switch (option) {
+    case PR_SET_NAME: {
+        long n = strncpy_from_user(name, (const char *)a2, sizeof(name));
+        if (n == -ENAMETOOLONG) {
+            if (copy_from_user(name, (const char *)a2, sizeof(name) - 1) < 0)
+                return -EFAULT;
+            name[sizeof(name) - 1] = 0;
+        } else if (n < 0) {
+            return n;
+        }
+        strlcpy(p->name, name, sizeof(p->name));
+        return 0;
+    }
+    case PR_GET_NAME:
+        return copy_to_user((void *)a2, p->name, sizeof(p->name));
+    default:
+        return -EINVAL;
+    }
+}
+
+#define RLIMIT_COUNT 16
+#define RLIM_INFINITY (~0UL)
+
+struct rlimit64 {
+    uint64_t cur, max;
+};
+
+/* Limits a process starts with (prlimit64 stores and reports them). */
+void rlimits_init(struct proc *p)
+{
+    for (int i = 0; i < RLIMIT_COUNT; i++)
+        p->rlimits[i][0] = p->rlimits[i][1] = RLIM_INFINITY;
+    p->rlimits[3][0] = 8UL << 20;          /* RLIMIT_STACK */
+    p->rlimits[4][0] = 0;                  /* RLIMIT_CORE */
+    p->rlimits[6][0] = p->rlimits[6][1] = PROC_MAX; /* RLIMIT_NPROC */
+    p->rlimits[7][0] = p->rlimits[7][1] = 1024;     /* RLIMIT_NOFILE */
+}
+
+long sys_prlimit64(int pid, int resource, const void *user_new, void *user_old)
+{
+    if (resource < 0 || resource >= RLIMIT_COUNT)
+        return -EINVAL;
+    struct proc *p = proc_or_self(pid);
+    if (!p)
+        return -ESRCH;
+    struct rlimit64 new_limit;
+    if (user_new) {
+        if (copy_from_user(&new_limit, user_new, sizeof(new_limit)) < 0)
+            return -EFAULT;
+        if (new_limit.cur > new_limit.max)
+            return -EINVAL;
+    }
+    if (user_old) {
+        struct rlimit64 old = {p->rlimits[resource][0], p->rlimits[resource][1]};
+        if (copy_to_user(user_old, &old, sizeof(old)) < 0)
+            return -EFAULT;
+    }
+    if (user_new) {
+        p->rlimits[resource][0] = new_limit.cur;
+        p->rlimits[resource][1] = new_limit.max;
+    }
+    return 0;
+}
+
+long sys_getrlimit(int resource, void *user_old)
+{
+    return sys_prlimit64(0, resource, NULL, user_old);
+}
+
+long sys_setrlimit(int resource, const void *user_new)
+{
+    return sys_prlimit64(0, resource, user_new, NULL);
+}
+
+long sys_getuid(void)
+{
+    return 0; /* everyone is root: nest has no users */
+}
+
+long sys_getrusage(int who, void *user_usage)
+{
+    struct proc *p = current_proc();
+    uint64_t ticks_user, ticks_system;
+    if (who == 0) { /* RUSAGE_SELF */
+        ticks_user = p->utime_ticks;
+        ticks_system = p->stime_ticks;
+    } else if (who == -1) { /* RUSAGE_CHILDREN */
+        ticks_user = p->cutime_ticks;
+        ticks_system = p->cstime_ticks;
+    } else {
+        return -EINVAL;
+    }
+    int64_t usage[18];
+    memset(usage, 0, sizeof(usage));
+    usage[0] = ticks_user / HZ;
+    usage[1] = (ticks_user % HZ) * (1000000 / HZ);
+    usage[2] = ticks_system / HZ;
+    usage[3] = (ticks_system % HZ) * (1000000 / HZ);
+    return copy_to_user(user_usage, usage, sizeof(usage));
+}
+
+long sys_times(void *user_buf)
+{
+    struct proc *p = current_proc();
+    uint64_t t[4] = {p->utime_ticks, p->stime_ticks, p->cutime_ticks, p->cstime_ticks};
+    if (user_buf && copy_to_user(user_buf, t, sizeof(t)) < 0)
+        return -EFAULT;
+    return (long)jiffies;
+}
+
+long sys_sched_getaffinity(int pid, size_t size, void *user_mask)
+{
+    if (!proc_or_self(pid))
+        return -ESRCH;
+    if (size < 8 || (size & 7))
+        return -EINVAL;
+    uint64_t mask = 1; /* one CPU */
+    if (copy_to_user(user_mask, &mask, sizeof(mask)) < 0)
+        return -EFAULT;
+    return sizeof(mask);
+}

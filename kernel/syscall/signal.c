@@ -1,0 +1,99 @@
+/* signal.c (syscall) - rt_sigaction, rt_sigprocmask, rt_sigpending, rt_sigsuspend, pause.
+ * Delivery itself, and rt_sigreturn, are in kernel/proc/signal.c.
+ */
+#include "proc.h"
+#include "sched.h"
+#include "signal.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "x86.h"
+
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+long sys_rt_sigaction(int sig, const void *user_act, void *user_old, size_t sigsetsize)
+{
+    struct proc *p = current_proc();
+    if (sigsetsize != sizeof(sigset_t) || sig < 1 || sig > NSIG)
+        return -EINVAL;
+    if (user_act && (sig == SIGKILL || sig == SIGSTOP))
+        return -EINVAL;
+    struct k_sigaction *a = &p->actions[sig - 1];
+    struct k_sigaction new_action;
+    if (user_act && copy_from_user(&new_action, user_act, sizeof(new_action)) < 0)
+        return -EFAULT;
+    if (user_old && copy_to_user(user_old, a, sizeof(*a)) < 0)
+        return -EFAULT;
+    if (user_act) {
+        new_action.mask &= ~UNBLOCKABLE;
+        *a = new_action;
+        /* POSIX: setting a pending signal to be ignored discards it. */
+        if (a->handler == SIG_IGN || (a->handler == SIG_DFL && sig_ignored_by_default(sig)))
+            p->sig_pending &= ~SIGBIT(sig);
+    }
+    return 0;
+}
+
+long sys_rt_sigprocmask(int how, const uint64_t *user_set, uint64_t *user_old, size_t sigsetsize)
+{
+    struct proc *p = current_proc();
+    if (sigsetsize != sizeof(sigset_t))
+        return -EINVAL;
+    sigset_t set = 0;
+    if (user_set && copy_from_user(&set, user_set, sizeof(set)) < 0)
+        return -EFAULT;
+    if (user_set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+        return -EINVAL;
+    if (user_old && copy_to_user(user_old, &p->sig_blocked, sizeof(sigset_t)) < 0)
+        return -EFAULT;
+    if (!user_set)
+        return 0;
+    if (how == SIG_BLOCK)
+        p->sig_blocked |= set;
+    else if (how == SIG_UNBLOCK)
+        p->sig_blocked &= ~set;
+    else
+        p->sig_blocked = set;
+    p->sig_blocked &= ~UNBLOCKABLE;
+    return 0;
+}
+
+long sys_rt_sigpending(uint64_t *user_set, size_t sigsetsize)
+{
+    struct proc *p = current_proc();
+    if (sigsetsize != sizeof(sigset_t))
+        return -EINVAL;
+    sigset_t pending = p->sig_pending & p->sig_blocked;
+    return copy_to_user(user_set, &pending, sizeof(pending));
+}
+
+/* Sleep until a signal is pending; always "fails" so the signal code can decide. */
+static long wait_for_signal(void)
+{
+    struct proc *p = current_proc();
+    while (!signal_pending(p)) {
+        bool was = irq_save();
+        sleep_on(NULL, 0);
+        irq_restore(was);
+    }
+    return -ERESTARTNOHAND;
+}
+
+long sys_pause(void)
+{
+    return wait_for_signal();
+}
+
+/* Replace the mask until a handled signal arrives; the signal frame restores the old one. */
+long sys_rt_sigsuspend(const uint64_t *user_mask, size_t sigsetsize)
+{
+    struct proc *p = current_proc();
+    if (sigsetsize != sizeof(sigset_t))
+        return -EINVAL;
+    sigset_t mask;
+    if (copy_from_user(&mask, user_mask, sizeof(mask)) < 0)
+        return -EFAULT;
+    p->saved_mask = p->sig_blocked;
+    p->restore_saved_mask = true;
+    p->sig_blocked = mask & ~UNBLOCKABLE;
+    return wait_for_signal();
+}
