@@ -16,9 +16,13 @@ for m in "$@"; do
 "
 done
 here=$(dirname "$0")
-awk -v cmdline="$cmdline" -v modules="$modules" '
-    /module2/ { printf "%s", modules; next }
-    { gsub(/@CMDLINE@/, cmdline); print }
+# The command line goes into grub.cfg as it is: GRUB's own quoting applies (write
+# -c 'echo hi; ls' to pass one argument with spaces; nest receives it in double quotes).
+CMDLINE="$cmdline" MODULES="$modules" awk '
+    /module2/ { printf "%s", ENVIRON["MODULES"]; next }
+    { i = index($0, "@CMDLINE@")
+      if (i) $0 = substr($0, 1, i - 1) ENVIRON["CMDLINE"] substr($0, i + 9)
+      print }
 ' "$here/../iso/boot/grub/grub.cfg" > "$dir/boot/grub/grub.cfg"
 grub-mkrescue -o "$out" "$dir" >"$dir.log" 2>&1 || { cat "$dir.log" >&2; rm -f "$dir.log"; exit 1; }
 rm -f "$dir.log"

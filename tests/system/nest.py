@@ -1,0 +1,102 @@
+"""Drive nest in QEMU from Python: build an ISO for a command line, boot it with the
+serial console on a pexpect pipe, type at the shell and read what comes back.
+
+Every QEMU runs under `timeout`, and every boot's whole console output is kept, so a
+test can check that no kernel panic happened anywhere (see Nest.close)."""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pexpect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
+KERNEL = os.path.join(BUILD, "kernel.elf")
+INITRAMFS = os.path.join(BUILD, "initramfs.cpio")
+OVMF = "/usr/share/ovmf/OVMF.fd"
+PROMPT = "# "
+DEFAULT_CMDLINE = "console=ttyS0"
+
+
+def iso_for(cmdline, modules=None):
+    """An ISO whose GRUB boots nest with cmdline (cached by command line and modules)."""
+    modules = modules or [INITRAMFS]
+    key = hashlib.sha1((cmdline + "|" + "|".join(modules)).encode()).hexdigest()[:12]
+    out = os.path.join(BUILD, "test-iso", key + ".iso")
+    newest = max(os.path.getmtime(p) for p in [KERNEL] + modules)
+    if not os.path.exists(out) or os.path.getmtime(out) < newest:
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), out, cmdline, KERNEL] + modules,
+                       check=True)
+    return out
+
+
+class Nest:
+    """One running nest. Use as a context manager, or call close()."""
+
+    def __init__(self, cmdline=DEFAULT_CMDLINE, uefi=False, memory="512M", iso=None,
+                 disk=None, timeout=120, extra_args=()):
+        self.log_path = tempfile.mktemp(prefix="nest-console-", suffix=".log")
+        args = ["-m", memory, "-net", "none", "-display", "none", "-serial", "stdio",
+                "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if disk:
+            args += ["-drive", "format=raw,file=" + disk]
+        else:
+            args += ["-cdrom", iso or iso_for(cmdline), "-boot", "d"]
+        if uefi:
+            args += ["-bios", OVMF]
+        args += list(extra_args)
+        self.logfile = open(self.log_path, "w", encoding="utf-8", errors="replace")
+        self.child = pexpect.spawn("timeout", [str(timeout), "qemu-system-x86_64"] + args,
+                                   encoding="utf-8", codec_errors="replace", timeout=30)
+        self.child.logfile_read = self.logfile
+        self.exit_status = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def expect(self, pattern, timeout=30):
+        """Wait for a regular expression on the console; return the match."""
+        self.child.expect(pattern, timeout=timeout)
+        return self.child.match
+
+    def wait_for_prompt(self, timeout=60):
+        self.child.expect_exact(PROMPT, timeout=timeout)
+
+    def send(self, text):
+        self.child.send(text)
+
+    def run(self, command, timeout=30):
+        """Type command at the shell, wait for the next prompt; return the output between
+        (without the echoed command line), with \\r\\n turned into \\n."""
+        self.child.sendline(command)
+        self.child.expect_exact(command, timeout=timeout)
+        self.child.expect_exact(PROMPT, timeout=timeout)
+        return self.child.before.replace("\r\n", "\n").strip("\n")
+
+    def wait_exit(self, timeout=60):
+        """Wait for QEMU to end; return its exit status (33: nest powered off)."""
+        self.child.expect(pexpect.EOF, timeout=timeout)
+        self.child.close()
+        self.exit_status = self.child.exitstatus
+        return self.exit_status
+
+    def console(self):
+        """Everything nest printed so far."""
+        self.logfile.flush()
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.logfile.close()
+        text = open(self.log_path, encoding="utf-8", errors="replace").read()
+        os.unlink(self.log_path)
+        assert "kernel panic" not in text, "nest panicked:\n" + text[-3000:]

@@ -1,0 +1,53 @@
+"""Boot tests (issue: boot nest from GRUB): the banner, the memory found, the timer,
+bad command lines and too little memory, and a clean power-off, under BIOS and UEFI."""
+import re
+
+import pytest
+
+from nest import Nest
+
+
+def boot_and_power_off(uefi):
+    """Boot with init running /bin/uname-like commands, then power off."""
+    cmdline = "console=ttyS0 init=/sbin/init -- /bin/sh -c poweroff"
+    with Nest(cmdline, uefi=uefi, memory="256M", timeout=90) as nest:
+        banner = nest.expect(r"nest (\d+\.\d+) \(x86_64\) booted by (\S+)", timeout=60)
+        memory = nest.expect(r"memory: (\d+) MiB usable", timeout=10)
+        status = nest.wait_exit(timeout=60)
+        return banner, memory, status, nest.console()
+
+
+@pytest.mark.parametrize("firmware", ["bios", "uefi"])
+def test_boots_shows_banner_and_memory_then_powers_off(firmware):
+    banner, memory, status, console = boot_and_power_off(firmware == "uefi")
+    assert banner.group(2) == "multiboot2"
+    assert 200 <= int(memory.group(1)) <= 256, "expected about 256 MiB, got " + memory.group(1)
+    assert status == 33, "expected QEMU exit 33 (clean power-off), got %r\n%s" % (status, console[-2000:])
+
+
+def test_timer_ticks_advance():
+    with Nest("console=ttyS0 init=/sbin/init -- /bin/sh -c 'cat /proc/uptime; sleep 1; cat /proc/uptime'",
+              memory="256M", timeout=90) as nest:
+        nest.wait_exit(timeout=60)
+        times = [float(m) for m in re.findall(r"^(\d+\.\d+) \d+\.\d+\s*$", nest.console(), re.M)]
+        assert len(times) == 2, "expected two /proc/uptime lines:\n" + nest.console()[-1500:]
+        assert times[1] - times[0] >= 0.99, "uptime advanced only %.2f s over a 1 s sleep" % (times[1] - times[0])
+
+
+def test_unknown_command_line_word_is_reported_and_boot_goes_on():
+    with Nest("console=ttyS0 frobnicate=3 loglevel=banana init=/sbin/init -- /bin/sh -c poweroff",
+              memory="256M", timeout=90) as nest:
+        nest.expect(r"cmdline: bad or unknown option 'frobnicate=3' ignored", timeout=60)
+        nest.expect(r"cmdline: bad or unknown option 'loglevel=banana' ignored", timeout=10)
+        assert nest.wait_exit(timeout=60) == 33
+
+
+def test_too_little_memory_gives_a_clear_message():
+    with Nest("console=ttyS0", memory="16M", timeout=60) as nest:
+        nest.expect(r"nest: not enough memory: \d+ KiB free, nest needs at least \d+ MiB", timeout=50)
+
+
+def test_missing_init_is_reported_and_powers_off():
+    with Nest("console=ttyS0 init=/no/such/init", memory="256M", timeout=90) as nest:
+        nest.expect(r"nest: cannot run init /no/such/init: error 2 \(no such file\)", timeout=60)
+        assert nest.wait_exit(timeout=30) == 33

@@ -1,0 +1,196 @@
+"""gdb commands that read nest's own tables (loaded by tools/gdb/nest.gdb).
+
+  kps            the process table: PID at every namespace level, parent, state, name
+  kcurrent       the running process and the user registers saved at its last trap
+  kbt PID        kernel backtrace of a process that is not running (PID in the root namespace)
+  kns            the PID namespace tree: level, id, init, member count
+  kuser PROGRAM  load build/userland/PROGRAM's symbols (static ELF: at their link addresses)
+
+They only read memory, through the symbols of build/kernel.elf, so they work whenever
+the CPU is stopped in nest."""
+import os
+
+import gdb
+
+STATES = {0: "runnable", 1: "sleeping", 2: "stopped", 3: "zombie"}
+
+
+def offset_of(struct, member):
+    return int(gdb.parse_and_eval("(unsigned long)&((struct %s *)0)->%s" % (struct, member)))
+
+
+def all_procs():
+    """Every struct proc on proc_list, as gdb.Value pointers."""
+    head = gdb.parse_and_eval("&proc_list")
+    link = head["next"]
+    off = offset_of("proc", "all")
+    proc_ptr = gdb.lookup_type("struct proc").pointer()
+    while int(link) != int(head):
+        yield gdb.Value(int(link) - off).cast(proc_ptr)
+        link = link["next"]
+
+
+def pid_chain(p):
+    """The process's numbers from the root namespace down to its own."""
+    pid = p["pid"]
+    if int(pid) == 0:
+        return []
+    return [int(pid["numbers"][i]["nr"]) for i in range(int(pid["level"]) + 1)]
+
+
+def own_ns(p):
+    pid = p["pid"]
+    if int(pid) == 0:
+        return None
+    return pid["numbers"][int(pid["level"])]["ns"]
+
+
+def state_name(p):
+    if int(p) == int(gdb.parse_and_eval("cpu0.current")):
+        return "running"
+    return STATES.get(int(p["state"]), "?")
+
+
+def find_proc(root_pid):
+    for p in all_procs():
+        chain = pid_chain(p)
+        if chain and chain[0] == root_pid:
+            return p
+    return None
+
+
+class KPs(gdb.Command):
+    """kps: nest's process table with every PID-namespace level (root first)."""
+
+    def __init__(self):
+        super().__init__("kps", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        print("%-6s %-6s %-9s %-15s %-12s %s" % ("PID", "PPID", "STATE", "NAME", "PIDNS", "NSPID"))
+        for p in all_procs():
+            chain = pid_chain(p)
+            parent = p["parent"]
+            ppid = pid_chain(parent)[0] if int(parent) and pid_chain(parent) else 0
+            ns = own_ns(p)
+            print("%-6d %-6d %-9s %-15s %-12s %s" % (
+                chain[0] if chain else 0, ppid, state_name(p), p["name"].string(),
+                "%d/L%d" % (int(ns["inum"]), int(ns["level"])) if ns else "-",
+                ",".join(str(n) for n in chain)))
+
+
+class KCurrent(gdb.Command):
+    """kcurrent: the running process and its user registers as saved at the last trap."""
+
+    def __init__(self):
+        super().__init__("kcurrent", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        p = gdb.parse_and_eval("cpu0.current")
+        chain = pid_chain(p)
+        print("current: %s, NSpid %s, state %s" % (p["name"].string(),
+              ",".join(map(str, chain)) or "-", state_name(p)))
+        tf = p["tf"]
+        if int(tf) == 0:
+            print("(the idle process has no user registers)")
+            return
+        regs = ["rip", "rsp", "rflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
+                "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cs", "ss", "vector", "error"]
+        for i in range(0, len(regs), 4):
+            print("  " + "  ".join("%-6s %016x" % (r, int(tf[r]) & (2**64 - 1)) for r in regs[i:i + 4]))
+
+
+def symbol_at(address):
+    block = gdb.block_for_pc(address)
+    while block and not block.function:
+        block = block.superblock
+    return block.function.name if block and block.function else "??"
+
+
+class KBt(gdb.Command):
+    """kbt PID: kernel backtrace of a sleeping process, from its saved context."""
+
+    def __init__(self):
+        super().__init__("kbt", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        if not arg.strip().isdigit():
+            raise gdb.GdbError("usage: kbt PID   (PID in the root namespace; see kps)")
+        p = find_proc(int(arg))
+        if p is None:
+            raise gdb.GdbError("no process %s" % arg)
+        if int(p) == int(gdb.parse_and_eval("cpu0.current")):
+            print("process %s is running: use bt" % arg)
+            return
+        ctx = p["context"]
+        rip, rbp = int(ctx["rip"]), int(ctx["rbp"])
+        ulong = gdb.lookup_type("unsigned long").pointer()
+        depth = 0
+        while rip and depth < 32:
+            print("#%-2d 0x%016x in %s" % (depth, rip, symbol_at(rip)))
+            if rbp == 0 or rbp < 0xffff800000000000:
+                break
+            frame = gdb.Value(rbp).cast(ulong)
+            rip, rbp = int(frame[1]), int(frame[0])
+            depth += 1
+
+
+class KNs(gdb.Command):
+    """kns: the PID namespace tree with each namespace's init and member count."""
+
+    def __init__(self):
+        super().__init__("kns", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        namespaces = {}
+        members = {}
+        for p in all_procs():
+            pid = p["pid"]
+            if int(pid) == 0:
+                continue
+            for i in range(int(pid["level"]) + 1):
+                ns = pid["numbers"][i]["ns"]
+                namespaces[int(ns)] = ns
+                members[int(ns)] = members.get(int(ns), 0) + 1
+        children = {}
+        for addr, ns in namespaces.items():
+            children.setdefault(int(ns["parent"]), []).append(addr)
+
+        def show(addr, indent):
+            ns = namespaces[addr]
+            reaper = ns["child_reaper"]
+            init = "%s (root PID %d)" % (reaper["name"].string(), pid_chain(reaper)[0]) if int(reaper) else "none (exited)"
+            print("%spid:[%d] level %d: init %s, %d processes, last_pid %d%s" % (
+                "  " * indent, int(ns["inum"]), int(ns["level"]), init, members.get(addr, 0),
+                int(ns["last_pid"]), "" if ns["accepting"] else ", closed"))
+            for child in sorted(children.get(addr, [])):
+                show(child, indent + 1)
+
+        for root in children.get(0, []):
+            show(root, 0)
+
+
+class KUser(gdb.Command):
+    """kuser PROGRAM: load a userland program's symbols (e.g. kuser sleep; break main)."""
+
+    def __init__(self):
+        super().__init__("kuser", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        name = arg.strip()
+        if not name:
+            raise gdb.GdbError("usage: kuser PROGRAM   (a file in build/userland/)")
+        path = os.path.join("build", "userland", name)
+        if not os.path.exists(path):
+            path = os.path.join("build", "abi", name)
+        if not os.path.exists(path):
+            raise gdb.GdbError("no build/userland/%s" % name)
+        gdb.execute("add-symbol-file %s" % path, to_string=True)
+        print("loaded %s; its functions are at their link addresses, in every process that runs it."
+              " To stop only there: break main if $_streq(cpu0.current->name, \"%s\")" % (path, name))
+
+
+KPs()
+KCurrent()
+KBt()
+KNs()
+KUser()

@@ -1,0 +1,47 @@
+#!/bin/sh
+# qemu.sh - boot nest in QEMU with the serial console on this terminal.
+#   tools/qemu.sh --iso build/nest.iso [--uefi] [--efi-image IMG] [--memory 512M]
+#                 [--accel tcg|kvm] [--gui] [--gdb PORT] [--timeout SECONDS]
+# QEMU always runs under a timeout (default 4 hours for interactive use). The guest's
+# power-off through the isa-debug-exit device (status 33) counts as a clean exit (0).
+set -eu
+iso="" efi_image="" memory=512M accel=tcg uefi=0 gui=0 gdb="" limit=14400
+while [ $# -gt 0 ]; do
+    case $1 in
+    --iso) iso=$2; shift ;;
+    --efi-image) efi_image=$2; uefi=1; shift ;;
+    --memory) memory=$2; shift ;;
+    --accel) accel=$2; shift ;;
+    --uefi) uefi=1 ;;
+    --gui) gui=1 ;;
+    --gdb) gdb=$2; shift ;;
+    --timeout) limit=$2; shift ;;
+    *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+set -- -m "$memory" -accel "$accel" -net none -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04
+if [ -n "$efi_image" ]; then
+    set -- "$@" -drive "format=raw,file=$efi_image"
+elif [ -n "$iso" ]; then
+    set -- "$@" -cdrom "$iso" -boot d
+fi
+if [ "$uefi" = 1 ]; then
+    set -- "$@" -bios /usr/share/ovmf/OVMF.fd
+fi
+if [ "$gui" = 1 ]; then
+    set -- "$@" -serial stdio
+else
+    set -- "$@" -display none -serial stdio
+fi
+if [ -n "$gdb" ]; then
+    set -- "$@" -S -gdb "tcp::$gdb"
+fi
+status=0
+timeout --foreground "$limit" qemu-system-x86_64 "$@" || status=$?
+if [ "$status" -eq 33 ]; then
+    exit 0
+fi
+exit "$status"
