@@ -85,7 +85,7 @@ static void apply_options(const char *cmdline)
         pr_warn("cmdline: %s\n", options.problems[i]);
 }
 
-static __noreturn void kmain(struct boot_info *bi)
+__noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
 {
     apply_options(bi->cmdline);
     pr_info("nest %s (x86_64) booted by %s; command line '%s'\n", NEST_VERSION, bi->loader,

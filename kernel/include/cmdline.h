@@ -2,6 +2,7 @@
  *
  * Space-separated key=value words: init=PATH, console=NAME, sched=POLICY, loglevel=N,
  * quiet. Everything after "--" becomes init's arguments. Unknown words are reported once.
+ * Double quotes group a word with spaces: init=/sbin/init -- /bin/sh -c "echo hi".
  */
 #ifndef NEST_CMDLINE_H
 #define NEST_CMDLINE_H

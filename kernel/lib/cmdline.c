@@ -40,6 +40,33 @@ static void apply_word(struct kernel_options *opts, char *word)
     }
 }
 
+/* Cut the next word out of *cursor, in place. Double quotes group words with spaces and
+ * are removed; a backslash keeps the next character as it is (GRUB writes arguments that
+ * contain spaces this way). Returns NULL at the end of the text. */
+static char *next_word(char **cursor)
+{
+    char *p = *cursor;
+    while (*p == ' ' || *p == '\t' || *p == '\n')
+        p++;
+    if (!*p)
+        return NULL;
+    char *word = p, *out = p;
+    bool quoted = false;
+    for (; *p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n')); p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == '\\' && p[1])
+            *out++ = *++p;
+        else
+            *out++ = *p;
+    }
+    if (*p)
+        p++;
+    *out = 0;
+    *cursor = p;
+    return word;
+}
+
 void cmdline_parse(const char *text, struct kernel_options *opts)
 {
     memset(opts, 0, sizeof(*opts));
@@ -49,17 +76,8 @@ void cmdline_parse(const char *text, struct kernel_options *opts)
     strlcpy(opts->buffer, text ? text : "", sizeof(opts->buffer));
 
     bool init_args = false;
-    char *p = opts->buffer;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n')
-            *p++ = 0;
-        if (!*p)
-            break;
-        char *word = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-            p++;
-        if (*p)
-            *p++ = 0;
+    char *cursor = opts->buffer, *word;
+    while ((word = next_word(&cursor)) != NULL) {
         if (init_args) {
             if (opts->init_argc < CMDLINE_MAX_INIT_ARGS)
                 opts->init_argv[opts->init_argc++] = word;
