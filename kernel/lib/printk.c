@@ -32,114 +32,155 @@ static void put_padding(struct out *o, char c, int n)
         put(o, c);
 }
 
-/* Format one unsigned number with its sign, padding and base. */
+/* How one conversion is to be printed: the flags, width and precision of "%-08.3lx". */
+struct spec {
+    bool left;      /* '-': pad on the right */
+    bool zero;      /* '0': pad numbers with zeros */
+    bool space;     /* ' ': a space where a minus sign would go */
+    bool alternate; /* '#': 0x before hexadecimal, 0 before octal */
+    int width;
+    int precision;  /* -1 when none was given */
+};
+
+/* Format one number: sign or prefix, padding, digits, as C's printf does. */
 static void put_number(struct out *o, uint64_t v, int base, bool negative, bool upper,
-                       int width, bool left, bool zero, int precision)
+                       const struct spec *sp)
 {
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char tmp[24];
     int n = 0;
-    do {
-        tmp[n++] = digits[v % base];
-        v /= base;
-    } while (v);
-    while (n < precision && n < (int)sizeof(tmp))
+    if (!(v == 0 && sp->precision == 0)) { /* "%.0d" prints no digit for 0 */
+        do {
+            tmp[n++] = digits[v % base];
+            v /= base;
+        } while (v);
+    }
+    if (sp->alternate && base == 8 && (n == 0 || tmp[n - 1] != '0') && n < (int)sizeof(tmp))
         tmp[n++] = '0';
-    int total = n + (negative ? 1 : 0);
-    if (!left && !zero)
-        put_padding(o, ' ', width - total);
-    if (negative)
-        put(o, '-');
-    if (!left && zero)
-        put_padding(o, '0', width - total);
+    int digit_count = MAX(n, sp->precision);
+    const char *prefix = negative ? "-" : sp->space ? " " : "";
+    if (sp->alternate && base == 16 && n > 0 && !(n == 1 && tmp[0] == '0'))
+        prefix = upper ? "0X" : "0x";
+    int total = digit_count + (int)strlen(prefix);
+    bool zero_pad = sp->zero && !sp->left && sp->precision < 0;
+    if (!sp->left && !zero_pad)
+        put_padding(o, ' ', sp->width - total);
+    for (const char *c = prefix; *c; c++)
+        put(o, *c);
+    if (zero_pad)
+        put_padding(o, '0', sp->width - total);
+    put_padding(o, '0', digit_count - n);
     while (n)
         put(o, tmp[--n]);
-    if (left)
-        put_padding(o, ' ', width - total);
+    if (sp->left)
+        put_padding(o, ' ', sp->width - total);
 }
 
-static void put_string(struct out *o, const char *s, int width, bool left, int precision)
+/* Print n characters of s within the field described by sp. */
+static void put_field(struct out *o, const char *s, int n, const struct spec *sp)
 {
-    if (!s)
-        s = "(null)";
-    int n = precision >= 0 ? (int)strnlen(s, precision) : (int)strlen(s);
-    if (!left)
-        put_padding(o, ' ', width - n);
+    if (!sp->left)
+        put_padding(o, ' ', sp->width - n);
     for (int i = 0; i < n; i++)
         put(o, s[i]);
-    if (left)
-        put_padding(o, ' ', width - n);
+    if (sp->left)
+        put_padding(o, ' ', sp->width - n);
+}
+
+/* Read the flags, width and precision after a '%'; returns where the conversion starts. */
+static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
+{
+    *sp = (struct spec){.precision = -1};
+    for (;; fmt++) {
+        if (*fmt == '-')
+            sp->left = true;
+        else if (*fmt == '0')
+            sp->zero = true;
+        else if (*fmt == ' ')
+            sp->space = true;
+        else if (*fmt == '#')
+            sp->alternate = true;
+        else
+            break;
+    }
+    if (*fmt == '*') {
+        sp->width = va_arg(*ap, int);
+        if (sp->width < 0) { /* a negative width means '-' and its magnitude */
+            sp->left = true;
+            sp->width = -sp->width;
+        }
+        fmt++;
+    }
+    while (*fmt >= '0' && *fmt <= '9')
+        sp->width = sp->width * 10 + (*fmt++ - '0');
+    if (*fmt == '.') {
+        sp->precision = 0;
+        fmt++;
+        if (*fmt == '*') {
+            sp->precision = va_arg(*ap, int);
+            if (sp->precision < 0)
+                sp->precision = -1;
+            fmt++;
+        }
+        while (*fmt >= '0' && *fmt <= '9')
+            sp->precision = sp->precision * 10 + (*fmt++ - '0');
+    }
+    return fmt;
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct out o = {buf, size, 0};
+    va_list args;
+    va_copy(args, ap);
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             put(&o, *fmt);
             continue;
         }
-        bool left = false, zero = false, alternate = false;
-        int width = 0, precision = -1, longs = 0;
-        for (fmt++; *fmt == '-' || *fmt == '0' || *fmt == ' ' || *fmt == '#'; fmt++) {
-            if (*fmt == '-')
-                left = true;
-            else if (*fmt == '0')
-                zero = true;
-            else if (*fmt == '#')
-                alternate = true;
-        }
-        if (*fmt == '*') {
-            width = va_arg(ap, int);
-            fmt++;
-        }
-        while (*fmt >= '0' && *fmt <= '9')
-            width = width * 10 + (*fmt++ - '0');
-        if (*fmt == '.') {
-            precision = 0;
-            fmt++;
-            if (*fmt == '*') {
-                precision = va_arg(ap, int);
-                fmt++;
-            }
-            while (*fmt >= '0' && *fmt <= '9')
-                precision = precision * 10 + (*fmt++ - '0');
-        }
+        struct spec sp;
+        fmt = parse_spec(fmt + 1, &sp, &args);
+        int longs = 0;
         for (; *fmt == 'l' || *fmt == 'z'; fmt++)
             longs++;
         switch (*fmt) {
         case 'd':
         case 'i': {
-            int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
-            uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
-            put_number(&o, mag, 10, v < 0, false, width, left, zero, precision);
+            int64_t v = longs ? va_arg(args, int64_t) : va_arg(args, int);
+            uint64_t magnitude = v < 0 ? -(uint64_t)v : (uint64_t)v;
+            put_number(&o, magnitude, 10, v < 0, false, &sp);
             break;
         }
         case 'u':
         case 'x':
         case 'X':
         case 'o': {
-            uint64_t v = longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned int);
+            uint64_t v = longs ? va_arg(args, uint64_t) : va_arg(args, unsigned int);
             int base = *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16;
-            if (alternate && base == 16) {
-                put(&o, '0');
-                put(&o, 'x');
-                width -= 2;
-            }
-            put_number(&o, v, base, false, *fmt == 'X', width, left, zero, precision);
+            put_number(&o, v, base, false, *fmt == 'X', &sp);
             break;
         }
-        case 'p':
+        case 'p': {
+            /* Always 0x and 16 digits: addresses line up in panic reports. */
+            struct spec pointer = {.zero = true, .width = 16, .precision = -1};
             put(&o, '0');
             put(&o, 'x');
-            put_number(&o, (uint64_t)va_arg(ap, void *), 16, false, false, 16, false, true, -1);
+            put_number(&o, (uint64_t)va_arg(args, void *), 16, false, false, &pointer);
             break;
-        case 's':
-            put_string(&o, va_arg(ap, const char *), width, left, precision);
+        }
+        case 's': {
+            const char *str = va_arg(args, const char *);
+            if (!str)
+                str = "(null)";
+            int n = sp.precision >= 0 ? (int)strnlen(str, sp.precision) : (int)strlen(str);
+            put_field(&o, str, n, &sp);
             break;
-        case 'c':
-            put(&o, (char)va_arg(ap, int));
+        }
+        case 'c': {
+            char c = (char)va_arg(args, int);
+            put_field(&o, &c, 1, &sp);
             break;
+        }
         case '%':
             put(&o, '%');
             break;
@@ -151,6 +192,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             put(&o, *fmt);
         }
     }
+    va_end(args);
     if (size)
         buf[o.len < size ? o.len : size - 1] = 0;
     return (int)o.len;

@@ -51,9 +51,10 @@ int elf_check(const void *head, size_t head_size, uint64_t file_size, struct elf
         return reject(why, "not an x86-64 program");
     if (eh->phentsize != sizeof(struct elf64_phdr) || eh->phnum == 0 || eh->phnum > ELF_MAX_PHDRS)
         return reject(why, "bad program header table");
-    uint64_t ph_end = eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf64_phdr);
-    if (ph_end > head_size || ph_end > file_size)
+    uint64_t ph_size = (uint64_t)eh->phnum * sizeof(struct elf64_phdr);
+    if (eh->phoff > head_size || ph_size > head_size - eh->phoff || eh->phoff + ph_size > file_size)
         return reject(why, "program headers lie outside the file's first page");
+    uint64_t ph_end = eh->phoff + ph_size;
 
     const struct elf64_phdr *ph = (const void *)((const uint8_t *)head + eh->phoff);
     for (int i = 0; i < eh->phnum; i++) {

@@ -1,7 +1,7 @@
 /* sched_rr.c - round-robin, nest's default scheduler policy (sched=rr).
  *
  * One FIFO run queue; each process runs for at most RR_TIME_SLICE ticks, then goes to the
- * back. A process that wakes up goes to the back too, with a fresh slice.
+ * back. A process that wakes up goes to the back too, with what was left of its slice.
  */
 #include "proc.h"
 #include "sched.h"
