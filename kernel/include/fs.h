@@ -122,6 +122,7 @@ struct proc;
 #define RAMFS_DEV MKDEV(0, 1)
 #define PROCFS_DEV MKDEV(0, 2)
 #define PIPEFS_DEV MKDEV(0, 3)
+#define NSFS_DEV MKDEV(0, 4) /* what /proc/N/ns/pid opens */
 
 #define POLLIN 0x001
 #define POLLPRI 0x002
@@ -131,6 +132,28 @@ struct proc;
 #define POLLNVAL 0x020
 #define POLLRDNORM 0x040
 #define POLLWRNORM 0x100
+
+/* ioctl requests (Linux's numbers) */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TCSBRK 0x5409
+#define TCXONC 0x540a
+#define TCFLSH 0x540b
+#define TIOCSCTTY 0x540e
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
+#define TIOCOUTQ 0x5411
+#define TIOCGWINSZ 0x5413
+#define TIOCSWINSZ 0x5414
+#define FIONREAD 0x541b
+#define FIONBIO 0x5421
+#define TIOCNOTTY 0x5422
+#define TCSBRKP 0x5425
+#define TIOCGSID 0x5429
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
 
 /* ---- user-visible structures, laid out exactly as Linux x86-64's ---- */
 
@@ -295,11 +318,7 @@ uint64_t inode_size(const struct inode *inode);
 mode_t inode_mode(const struct inode *inode);      /* S_IFMT bits and permissions */
 void inode_stat(const struct inode *inode, struct stat *st);
 void inode_changed(struct inode *inode);           /* set ctime to now */
-void fs_current_time(struct timespec *ts);         /* wall-clock time, see FS_BOOT_EPOCH */
-
-/* nest has no real-time clock: wall-clock time is this many seconds since 1970 (2025-01-01
- * 00:00 UTC) plus the time since boot. File times use it; CLOCK_REALTIME should too. */
-#define FS_BOOT_EPOCH 1735689600L
+void fs_current_time(struct timespec *ts);         /* wall-clock time, as CLOCK_REALTIME */
 
 /* ---- paths ---- */
 
@@ -317,8 +336,7 @@ int vfs_open(struct inode *start, const char *path, int flags, mode_t mode, stru
 int vfs_mkdir(struct inode *start, const char *path, mode_t mode);
 int vfs_mknod(struct inode *start, const char *path, mode_t mode, uint32_t rdev);
 int vfs_symlink(struct inode *start, const char *target, const char *path);
-int vfs_link(struct inode *old_start, const char *old_path, struct inode *new_start,
-             const char *new_path, bool follow);
+int vfs_link(struct inode *inode, struct inode *start, const char *path);
 int vfs_unlink(struct inode *start, const char *path);
 int vfs_rmdir(struct inode *start, const char *path);
 int vfs_rename(struct inode *old_start, const char *old_path, struct inode *new_start,
@@ -381,18 +399,23 @@ struct file *fd_get(int fd);
 int fd_install(struct file *file, int lowest, bool close_on_exec); /* fd, or -EMFILE */
 int fd_install_at(int fd, struct file *file, bool close_on_exec);  /* dup2: closes fd first */
 int fd_close(int fd);
+/* mmap(): the inode of open file fd and its open flags (O_ACCMODE etc.); 0 or -EBADF. No new
+ * reference: the inode stays valid while fd is open (through the system call). */
+int fd_inode(int fd, struct inode **out, int *open_flags);
 
 /* ---- devices, tty, pipes, poll (devices.c, tty.c, pipe.c, poll.c) ---- */
 
 void devices_init(void);                 /* /dev and its nodes */
 int device_open(struct file *file);      /* choose the ops of a character device by rdev */
-void random_bytes(void *buf, size_t n);  /* /dev/urandom, getrandom, AT_RANDOM */
+/* Fill buf with n random bytes (/dev/urandom, getrandom, AT_RANDOM). */
+void random_bytes(void *buf, size_t n);
 
 void tty_init(void);
 int tty_open(struct file *file, bool controlling); /* /dev/console, or /dev/tty */
 /* A session leader exits or gives up its terminal: hang up the session (SIGHUP and SIGCONT
  * to the foreground group) and detach every member from the tty. */
 void tty_session_leader_exit(struct proc *leader);
+struct pid *tty_foreground(const struct proc *p); /* of p's controlling tty, or NULL */
 
 int pipe_create(struct file **read_end, struct file **write_end);
 
@@ -406,11 +429,6 @@ void procfs_init(void);
  * not such a file (a new reference is NOT taken). */
 struct pid_ns *file_pid_ns(int fd);
 
-/* mmap(): the inode of open file fd and its open flags (O_ACCMODE etc.); 0 or -EBADF.
- * (provided by kernel/fs, requested by proc) */
-int fd_inode(int fd, struct inode **out, int *open_flags);
-/* Fill buf with n random bytes (getrandom, AT_RANDOM). (provided by kernel/fs/devices.c) */
-void random_bytes(void *buf, size_t n);
 
 /* ---- cpio.c: the initramfs (newc format) ---- */
 
