@@ -13,6 +13,9 @@ CMDLINE ?= console=ttyS0
 QEMU_MEMORY ?= 512M
 ACCEL ?= tcg
 
+# V=1 shows every command; by default one short line per file.
+Q := $(if $(V),,@)
+
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
@@ -34,7 +37,8 @@ ABI_BIN := $(addprefix $(BUILD)/abi/,$(ABI_PROGRAMS))
 
 .PHONY: all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
 	bench deps clean help iso
-all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/nest.iso compile_commands.json
+all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/nest.iso $(BUILD)/nest-efi.img \
+	compile_commands.json
 
 help:
 	@echo "make            build build/kernel.elf, build/initramfs.cpio, build/nest.iso"
@@ -53,22 +57,25 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
 $(BUILD)/ksyms-empty.o: tools/gen-ksyms.sh
 	@mkdir -p $(BUILD)
-	tools/gen-ksyms.sh > $(BUILD)/ksyms-empty.c
-	$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/ksyms-empty.c -o $@
+	$(Q)tools/gen-ksyms.sh > $(BUILD)/ksyms-empty.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/ksyms-empty.c -o $@
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJ) $(BUILD)/ksyms-empty.o linker.ld tools/gen-ksyms.sh
-	$(LD) $(KERNEL_LDFLAGS) -o $(BUILD)/kernel-pass1.elf $(KERNEL_OBJ) $(BUILD)/ksyms-empty.o
-	tools/gen-ksyms.sh $(BUILD)/kernel-pass1.elf > $(BUILD)/ksyms.c
-	$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/ksyms.c -o $(BUILD)/ksyms.o
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o
+	@echo "  LD      $@ (twice: the second time with the symbol table)"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(BUILD)/kernel-pass1.elf $(KERNEL_OBJ) $(BUILD)/ksyms-empty.o
+	$(Q)tools/gen-ksyms.sh $(BUILD)/kernel-pass1.elf > $(BUILD)/ksyms.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(BUILD)/ksyms.c -o $(BUILD)/ksyms.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o
 	@tools/gen-ksyms.sh $@ | cmp -s - $(BUILD)/ksyms.c || \
 		{ echo "kernel.elf: functions moved between the two links"; rm -f $@; exit 1; }
 
@@ -78,19 +85,23 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJ) $(BUILD)/ksyms-empty.o linker.ld tools/gen-ks
 
 $(BUILD)/userland/%: userland/%.c
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+	@echo "  MUSL    $<"
+	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
 
 $(BUILD)/abi/%: tests/abi/%.c
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+	@echo "  MUSL    $<"
+	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
 
 $(BUILD)/initramfs.cpio: $(USER_BIN) $(ABI_BIN) tools/mkinitramfs.sh $(wildcard userland/etc/*)
-	tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN) -- $(ABI_BIN)
+	@echo "  CPIO    $@"
+	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN) -- $(ABI_BIN)
 
 # ---- ISO ----
 
 $(BUILD)/nest.iso: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio iso/boot/grub/grub.cfg tools/mkiso.sh
-	tools/mkiso.sh $@ "$(CMDLINE)" $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio
+	@echo "  ISO     $@"
+	$(Q)tools/mkiso.sh $@ "$(CMDLINE)" $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio
 
 iso: $(BUILD)/nest.iso
 
@@ -106,6 +117,12 @@ run: deps all
 
 run-uefi: deps all
 	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --uefi
+
+run-efi: deps all $(BUILD)/nest-efi.img
+	tools/qemu.sh --efi-image $(BUILD)/nest-efi.img --memory $(QEMU_MEMORY) --accel $(ACCEL)
+
+run-gui: deps all
+	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --gui
 
 gdb: deps all
 	tools/gdb.sh --iso $(BUILD)/nest.iso

@@ -31,10 +31,11 @@ fi
 if [ "$uefi" = 1 ]; then
     set -- "$@" -bios /usr/share/ovmf/OVMF.fd
 fi
-if [ "$gui" = 1 ]; then
-    set -- "$@" -serial stdio
-else
-    set -- "$@" -display none -serial stdio
+# signal=off: ^C goes to nest (quit QEMU with Ctrl-A x, or poweroff in nest).
+set -- "$@" -chardev stdio,id=console,mux=on,signal=off -serial chardev:console \
+    -mon chardev=console,mode=readline
+if [ "$gui" = 0 ]; then
+    set -- "$@" -display none
 fi
 if [ -n "$gdb" ]; then
     set -- "$@" -S -gdb "tcp::$gdb"

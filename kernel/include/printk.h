@@ -28,6 +28,7 @@ extern int console_loglevel;
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Where printk's text goes: every registered sink gets every shown message. */
 typedef void (*console_sink_fn)(const char *text, size_t len);

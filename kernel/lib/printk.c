@@ -219,6 +219,18 @@ void console_write_all(const char *text, size_t len)
         sinks[i](text, len);
 }
 
+/* Print on the console whatever the log level: for output someone asked for (^P). */
+int console_printf(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    console_write_all(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+    return n;
+}
+
 int printk(const char *fmt, ...)
 {
     char buf[1024];

@@ -143,7 +143,7 @@ static const char *state_name(const struct proc *p)
 void proc_dump_table(void)
 {
     struct proc *p;
-    printk("\n%-6s %-6s %-9s %-15s %-10s %s\n", "PID", "PPID", "STATE", "NAME", "PIDNS",
+    console_printf("\n%-6s %-6s %-9s %-15s %-10s %s\n", "PID", "PPID", "STATE", "NAME", "PIDNS",
            "NSPID (root .. own namespace)");
     list_for_each_entry(p, &proc_list, all) {
         char chain[160];
@@ -153,7 +153,7 @@ void proc_dump_table(void)
                             p->pid->numbers[i].nr);
         chain[len] = 0;
         struct pid_ns *ns = proc_pid_ns(p);
-        printk("%-6d %-6d %-9s %-15s %-10lu %s (level %d)\n", proc_root_pid(p),
+        console_printf("%-6d %-6d %-9s %-15s %-10lu %s (level %d)\n", proc_root_pid(p),
                p->parent ? proc_root_pid(p->parent) : 0, state_name(p), p->name, ns->inum,
                chain, ns->level);
     }

@@ -40,7 +40,9 @@ class Nest:
     def __init__(self, cmdline=DEFAULT_CMDLINE, uefi=False, memory="512M", iso=None,
                  disk=None, timeout=120, extra_args=()):
         self.log_path = tempfile.mktemp(prefix="nest-console-", suffix=".log")
-        args = ["-m", memory, "-net", "none", "-display", "none", "-serial", "stdio",
+        # signal=off: a ^C typed for nest must reach nest, not stop QEMU.
+        args = ["-m", memory, "-net", "none", "-display", "none",
+                "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                 "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if disk:
             args += ["-drive", "format=raw,file=" + disk]
@@ -49,7 +51,7 @@ class Nest:
         if uefi:
             args += ["-bios", OVMF]
         args += list(extra_args)
-        self.logfile = open(self.log_path, "w", encoding="utf-8", errors="replace")
+        self.logfile = open(self.log_path, "w", encoding="utf-8", errors="replace", newline="")
         self.child = pexpect.spawn("timeout", [str(timeout), "qemu-system-x86_64"] + args,
                                    encoding="utf-8", codec_errors="replace", timeout=30)
         self.child.logfile_read = self.logfile
@@ -78,7 +80,7 @@ class Nest:
         self.child.sendline(command)
         self.child.expect_exact(command, timeout=timeout)
         self.child.expect_exact(PROMPT, timeout=timeout)
-        return self.child.before.replace("\r\n", "\n").strip("\n")
+        return self.child.before.replace("\r", "").strip("\n")
 
     def wait_exit(self, timeout=60):
         """Wait for QEMU to end; return its exit status (33: nest powered off)."""
@@ -88,10 +90,11 @@ class Nest:
         return self.exit_status
 
     def console(self):
-        """Everything nest printed so far."""
+        """Everything nest printed so far, as nest sent it (the host pty's own \\n -> \\r\\n
+        translation undone)."""
         self.logfile.flush()
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        with open(self.log_path, encoding="utf-8", errors="replace", newline="") as f:
+            return f.read().replace("\r\r\n", "\r\n")
 
     def close(self):
         if self.child.isalive():
