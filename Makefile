@@ -34,6 +34,8 @@ USER_PROGRAMS := $(basename $(notdir $(wildcard userland/*.c)))
 USER_BIN := $(addprefix $(BUILD)/userland/,$(USER_PROGRAMS))
 ABI_PROGRAMS := $(basename $(notdir $(wildcard tests/abi/*.c)))
 ABI_BIN := $(addprefix $(BUILD)/abi/,$(ABI_PROGRAMS))
+NEST_TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/nest/*.c)))
+NEST_TEST_BIN := $(addprefix $(BUILD)/nest-tests/,$(NEST_TEST_PROGRAMS))
 
 .PHONY: all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
 	bench deps clean help iso
@@ -93,9 +95,15 @@ $(BUILD)/abi/%: tests/abi/%.c
 	@echo "  MUSL    $<"
 	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
 
-$(BUILD)/initramfs.cpio: $(USER_BIN) $(ABI_BIN) tools/mkinitramfs.sh $(wildcard userland/etc/*)
+$(BUILD)/nest-tests/%: tests/nest/%.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSL    $<"
+	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/initramfs.cpio: $(USER_BIN) $(ABI_BIN) $(NEST_TEST_BIN) tools/mkinitramfs.sh \
+		$(wildcard userland/etc/*)
 	@echo "  CPIO    $@"
-	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN) -- $(ABI_BIN)
+	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN) -- $(ABI_BIN) $(NEST_TEST_BIN)
 
 # ---- ISO ----
 

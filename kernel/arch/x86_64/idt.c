@@ -156,11 +156,12 @@ static void handle_exception(struct trap_frame *tf)
         kernel_trap_panic(tf);
     struct proc *p = this_cpu()->current;
     int sig = signal_for_exception(tf->vector);
-    printk(KERN_NOTICE "nest: %s[%d]: %s at rip %#lx%s (signal %d)\n", p->name, proc_root_pid(p),
-           exception_names[tf->vector], tf->rip, tf->vector == VECTOR_PAGE_FAULT ? " address" : "",
-           sig);
     if (tf->vector == VECTOR_PAGE_FAULT)
-        printk(KERN_NOTICE "nest:   faulting address %#lx\n", read_cr2());
+        printk(KERN_NOTICE "nest: %s[%d]: page fault at rip 0x%lx, address 0x%lx; signal %d\n",
+               p->name, proc_root_pid(p), tf->rip, read_cr2(), sig);
+    else
+        printk(KERN_NOTICE "nest: %s[%d]: %s at rip 0x%lx; signal %d\n", p->name,
+               proc_root_pid(p), exception_names[tf->vector], tf->rip, sig);
     signal_force(p, sig);
 }
 
@@ -168,8 +169,10 @@ void trap_handler(struct trap_frame *tf)
 {
     if (tf->vector < 32) {
         handle_exception(tf);
+
     } else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
         int irq = tf->vector - IRQ_BASE;
+        this_cpu()->trap_from_user = from_user(tf);
         irq_dispatch(irq);
         pic_end_of_interrupt(irq);
     }

@@ -1,0 +1,41 @@
+"""Processes (issue: processes and system calls): nest-only checks that cannot be compared
+with Linux line for line: no leaked memory, user faults that kill only the process, the
+process-table limit."""
+import re
+
+import pytest
+
+from nest import Nest
+
+
+@pytest.fixture(scope="module")
+def nest():
+    with Nest("console=ttyS0", memory="512M", timeout=900) as n:
+        n.wait_for_prompt(timeout=90)
+        yield n
+
+
+def test_a_thousand_fork_exit_wait_cycles_leak_no_memory(nest):
+    out = nest.run("/tests/leak_fork; echo status=$?", timeout=600)
+    match = re.search(r"free before (\d+) kB, after (\d+) kB, cycles 1000", out)
+    assert match, "leak_fork printed:\n" + out
+    assert match.group(1) == match.group(2), "free memory changed: " + match.group(0)
+    assert "status=0" in out
+
+
+def test_a_user_fault_kills_only_that_process_with_a_log_line(nest):
+    # The shell's own child dies of SIGSEGV; the shell and the kernel go on.
+    out = nest.run("sh -c 'kill -SEGV $$'; echo status=$?")
+    assert "status=139" in out, out
+    console_before = nest.console()
+    out = nest.run("/tests/fault_null; echo status=$?")
+    assert "status=139" in out, out
+    assert re.search(r"nest: fault_null\[\d+\]: page fault at rip 0x[0-9a-f]+, address 0x0; signal 11",
+                     nest.console()[len(console_before):]), nest.console()[-1500:]
+    assert nest.run("echo still alive") == "still alive"
+
+
+def test_fork_beyond_the_process_table_fails_with_eagain_and_the_system_stays_usable(nest):
+    out = nest.run("/tests/fork_limit", timeout=600)
+    assert re.search(r"fork failed with EAGAIN after \d+ children; all \d+ reaped", out), out
+    assert nest.run("echo usable") == "usable"
