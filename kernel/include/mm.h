@@ -79,6 +79,7 @@ struct mm {
 };
 
 void vm_init(uint64_t highest_physical);
+void *vm_map_physical(uint64_t phys, uint64_t size); /* device memory, e.g. a framebuffer */
 uint64_t kernel_pml4(void);
 struct mm *mm_create(void);
 struct mm *mm_fork(struct mm *parent);

@@ -590,3 +590,29 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
     write_cr3(read_cr3());
     return 0;
 }
+
+/* Make physical [phys, phys+size) reachable at P2V(phys) even if it is not RAM (a
+ * framebuffer, say): device memory lies outside the direct map built at boot. Returns
+ * the virtual address, or NULL if page tables could not be allocated. */
+void *vm_map_physical(uint64_t phys, uint64_t size)
+{
+    for (uint64_t pa = ALIGN_DOWN(phys, 0x200000UL); pa < phys + size; pa += 0x200000) {
+        uint64_t va = PHYS_MAP_BASE_ADDR + pa;
+        uint64_t *table = P2V(kernel_pml4_phys);
+        for (int shift = 39; shift > 21; shift -= 9) {
+            uint64_t *entry = &table[(va >> shift) & 511];
+            if (!(*entry & PTE_PRESENT)) {
+                uint64_t frame = frame_alloc_zeroed();
+                if (!frame)
+                    return NULL;
+                *entry = frame | PTE_PRESENT | PTE_WRITE;
+            }
+            table = table_at(*entry);
+        }
+        uint64_t *pde = &table[(va >> 21) & 511];
+        if (!(*pde & PTE_PRESENT))
+            *pde = pa | PTE_PRESENT | PTE_WRITE | PTE_LARGE | PTE_GLOBAL | PTE_NX;
+        invlpg(va);
+    }
+    return P2V(phys);
+}
