@@ -36,6 +36,7 @@ static const char trailer_name[] = "TRAILER!!!";
 
 /* ---- the parser ---- */
 
+/* Fill in where and why the archive is bad; the parser's -1. */
 static int corrupt(struct cpio_error *error, size_t offset, const char *reason)
 {
     error->offset = offset;
@@ -72,6 +73,7 @@ static const char *parse_header(const char *header, uint32_t fields[FIELD_COUNT]
     return NULL;
 }
 
+/* See fs.h. Each round: skip padding, check the header, name and data, hand out the entry. */
 int cpio_parse(const void *buf, size_t size, cpio_entry_fn entry_fn, void *context,
                struct cpio_error *error)
 {
@@ -109,6 +111,9 @@ int cpio_parse(const void *buf, size_t size, cpio_entry_fn entry_fn, void *conte
             .mode = fields[FIELD_MODE],
             .mtime = fields[FIELD_MTIME],
             .rdev = MKDEV(fields[FIELD_RDEVMAJOR], fields[FIELD_RDEVMINOR]),
+            .ino = fields[FIELD_INO],
+            .dev = MKDEV(fields[FIELD_DEVMAJOR], fields[FIELD_DEVMINOR]),
+            .nlink = fields[FIELD_NLINK],
             .data = bytes + MIN(data_start, size),
             .size = data_size,
         };
@@ -122,6 +127,47 @@ int cpio_parse(const void *buf, size_t size, cpio_entry_fn entry_fn, void *conte
 }
 
 /* ---- unpacking into the root ---- */
+
+#define HARD_LINKS_MAX 64
+
+/* A regular file the archive may name again: newc marks hard links by the same ino and dev,
+ * and cpio puts the data with the last of the names. */
+struct hard_link {
+    uint32_t ino, dev;   /* as the archive numbers the file */
+    struct inode *inode; /* the file made for its first name (a reference) */
+};
+
+/* What unpacking one module keeps from entry to entry. */
+struct unpack {
+    const char *module_name;
+    int link_count;
+    struct hard_link links[HARD_LINKS_MAX];
+};
+
+/* Only regular files with more than one name can be hard links in newc. */
+static bool may_be_linked(const struct cpio_entry *entry)
+{
+    return S_ISREG(entry->mode) && entry->nlink > 1;
+}
+
+/* The file an earlier name of this entry made, or NULL. */
+static struct inode *earlier_name(struct unpack *unpack, const struct cpio_entry *entry)
+{
+    for (int i = 0; i < unpack->link_count && may_be_linked(entry); i++)
+        if (unpack->links[i].ino == entry->ino && unpack->links[i].dev == entry->dev)
+            return unpack->links[i].inode;
+    return NULL;
+}
+
+/* Remember the file at path for later names of it (beyond HARD_LINKS_MAX they become
+ * separate files). */
+static void remember_name(struct unpack *unpack, const char *path, const struct cpio_entry *entry)
+{
+    struct inode *inode;
+    if (unpack->link_count == HARD_LINKS_MAX || vfs_lookup_at(vfs_root(), path, 0, &inode))
+        return;
+    unpack->links[unpack->link_count++] = (struct hard_link){entry->ino, entry->dev, inode};
+}
 
 /* mkdir -p for the directories above path (the archive may not list them). */
 static void make_parents(const char *path)
@@ -153,12 +199,9 @@ static int replace_existing(const char *path, mode_t mode)
     return old_is_dir ? vfs_rmdir(vfs_root(), path) : vfs_unlink(vfs_root(), path);
 }
 
-/* Make the file an entry describes at path (already free). */
-static int create_entry(const char *path, const struct cpio_entry *entry)
+/* A symlink whose target is the entry's data (not NUL-terminated in the archive). */
+static int make_symlink(const char *path, const struct cpio_entry *entry)
 {
-    mode_t mode = entry->mode;
-    if (!S_ISLNK(mode))
-        return vfs_mknod(vfs_root(), path, mode, entry->rdev);
     if (entry->size >= PATH_MAX)
         return -ENAMETOOLONG;
     char *target = kmalloc(entry->size + 1);
@@ -169,6 +212,17 @@ static int create_entry(const char *path, const struct cpio_entry *entry)
     int error = vfs_symlink(vfs_root(), target, path);
     kfree(target);
     return error;
+}
+
+/* Make the file an entry describes at path (already free): a new name for linked, if that
+ * is not NULL. */
+static int create_entry(const char *path, const struct cpio_entry *entry, struct inode *linked)
+{
+    if (linked)
+        return vfs_link(linked, vfs_root(), path);
+    if (S_ISLNK(entry->mode))
+        return make_symlink(path, entry);
+    return vfs_mknod(vfs_root(), path, entry->mode, entry->rdev);
 }
 
 /* Give the new inode at path its data, exact mode (mknod's is before any umask anyway) and
@@ -194,36 +248,50 @@ static int fill_entry(const char *path, const struct cpio_entry *entry)
 /* cpio_parse callback: put one entry into the root. A failure is reported and skipped. */
 static int unpack_entry(const struct cpio_entry *entry, void *context)
 {
-    const char *module_name = context;
+    struct unpack *unpack = context;
     const char *path = entry->name;
     while (path[0] == '/' || (path[0] == '.' && path[1] == '/'))
         path += path[0] == '/' ? 1 : 2;
     if (path[0] == 0 || strcmp(path, ".") == 0)
         return 0; /* the root itself */
 
+    struct inode *linked = earlier_name(unpack, entry);
     int error = replace_existing(path, entry->mode);
     if (error == 0) {
-        error = create_entry(path, entry);
+        error = create_entry(path, entry, linked);
         if (error == -ENOENT) {
             make_parents(path);
-            error = create_entry(path, entry);
+            error = create_entry(path, entry, linked);
         }
+        if (!error && !linked && may_be_linked(entry))
+            remember_name(unpack, path, entry);
     }
     if (error >= 0)
         error = fill_entry(path, entry);
     if (error < 0)
-        pr_warn("initramfs: %s: cannot unpack %s: error %d\n", module_name, path, -error);
+        pr_warn("initramfs: %s: cannot unpack %s: error %d\n", unpack->module_name, path, -error);
     return 0;
 }
 
+/* Unpack one module; a corrupt archive is reported and what came before it stays. */
 void cpio_unpack(const void *buf, size_t size, const char *module_name)
 {
+    struct unpack *unpack = kzalloc(sizeof(*unpack));
+    if (!unpack) {
+        pr_err("initramfs: %s: out of memory\n", module_name);
+        return;
+    }
+    unpack->module_name = module_name;
     struct cpio_error error;
-    if (cpio_parse(buf, size, unpack_entry, (void *)module_name, &error) != 0)
+    if (cpio_parse(buf, size, unpack_entry, unpack, &error) != 0)
         pr_err("initramfs: %s: corrupt archive at offset %zu: %s\n", module_name, error.offset,
                error.reason);
+    for (int i = 0; i < unpack->link_count; i++)
+        inode_put(unpack->links[i].inode);
+    kfree(unpack);
 }
 
+/* Every boot module, in the order the boot loader gave them (later files win). */
 void initramfs_unpack_all(const struct boot_info *bi)
 {
     for (uint32_t i = 0; i < bi->module_count; i++) {

@@ -10,6 +10,7 @@
 
 /* ---- /dev/null and /dev/zero ---- */
 
+/* /dev/null reads as empty: end of file at once. */
 static ssize_t null_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
 {
     (void)file, (void)user_buf, (void)n, (void)offset;
@@ -30,6 +31,7 @@ static int64_t stay_lseek(struct file *file, int64_t offset, int whence)
     return 0;
 }
 
+/* /dev/zero reads as endless zeros. */
 static ssize_t zero_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
 {
     (void)file, (void)offset;
@@ -65,6 +67,7 @@ static uint64_t splitmix64(uint64_t *seed)
     return z ^ (z >> 31);
 }
 
+/* The next 64 random bits of the generator. */
 static uint64_t random_next(void)
 {
     uint64_t *s = random_state;
@@ -79,6 +82,7 @@ static uint64_t random_next(void)
     return result;
 }
 
+/* See fs.h: stir the time-stamp counter in, then draw n bytes. */
 void random_bytes(void *buf, size_t n)
 {
     uint64_t seed = rdtsc() ^ random_state[0];
@@ -94,6 +98,7 @@ void random_bytes(void *buf, size_t n)
     }
 }
 
+/* /dev/random and /dev/urandom: as many random bytes as asked, never blocking. */
 static ssize_t random_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
 {
     (void)file, (void)offset;

@@ -141,12 +141,14 @@ static ssize_t pipe_write(struct file *file, const void *user_buf, size_t n, uin
 
 /* ---- poll, ioctl, close ---- */
 
+/* The read end is ready with data, and hung up once no writer is left. */
 static unsigned int pipe_read_poll(struct file *file)
 {
     struct pipe *pipe = pipe_of(file);
     return (pipe->count ? POLLIN | POLLRDNORM : 0) | (pipe->writers ? 0 : POLLHUP);
 }
 
+/* The write end is ready with room for an atomic write; an error without readers. */
 static unsigned int pipe_write_poll(struct file *file)
 {
     struct pipe *pipe = pipe_of(file);
@@ -154,6 +156,7 @@ static unsigned int pipe_write_poll(struct file *file)
            (pipe->readers ? 0 : POLLERR);
 }
 
+/* FIONREAD: the bytes waiting in the pipe. */
 static long pipe_ioctl(struct file *file, unsigned int cmd, uint64_t arg)
 {
     if (cmd != FIONREAD)
@@ -161,12 +164,14 @@ static long pipe_ioctl(struct file *file, unsigned int cmd, uint64_t arg)
     return put_user((int)pipe_of(file)->count, (int *)arg) ? -EFAULT : 0;
 }
 
+/* The last descriptor of a read end closed: writers may now get EPIPE. */
 static void pipe_read_release(struct file *file)
 {
     pipe_of(file)->readers--;
     pipe_changed(pipe_of(file));
 }
 
+/* The last descriptor of a write end closed: readers may now see end of file. */
 static void pipe_write_release(struct file *file)
 {
     pipe_of(file)->writers--;
@@ -203,6 +208,7 @@ static const struct inode_ops pipe_inode_ops = {
     .release = pipe_release,
 };
 
+/* A pipe's anonymous FIFO inode with its ring allocated; NULL when memory is out. */
 static struct inode *pipe_inode_create(void)
 {
     struct pipe *pipe = kzalloc(sizeof(*pipe));

@@ -1,11 +1,11 @@
-/* poll.c - poll, ppoll and pselect6: wait until one of several open files is ready.
+/* poll.c - poll, ppoll, select and pselect6: wait until one of several open files is ready.
  *
  * Each kind of open file says what it is ready for now (file_ops.poll). A waiting process
  * checks all its files and, if none is ready, sleeps on one queue shared by every poller;
  * whatever may make a file ready (pipe data, tty input, a closed end) calls poll_notify(),
  * which wakes them all to check again. Simple and correct, at the price of waking pollers
- * that did not need it. (These three system calls live here rather than in syscall/fs.c to
- * keep the whole mechanism in one file.)
+ * that did not need it. (These system calls live here rather than in syscall/fs.c to keep
+ * the whole mechanism in one file.)
  */
 #include "arch.h"
 #include "fs.h"
@@ -83,6 +83,14 @@ static int use_temporary_mask(const uint64_t *user_mask, size_t size)
     return 0;
 }
 
+/* Seconds and nanoseconds as nanoseconds; a timeout of centuries is as good as for ever. */
+static int64_t to_ns(int64_t seconds, int64_t nanoseconds)
+{
+    if (seconds > INT64_MAX / NSEC_PER_SEC - 1)
+        return INT64_MAX;
+    return seconds * NSEC_PER_SEC + nanoseconds;
+}
+
 /* A user struct timespec as nanoseconds: -1 for none (NULL), -EINVAL if malformed. */
 static int read_timeout(const void *user_ts, int64_t *ns)
 {
@@ -95,7 +103,7 @@ static int read_timeout(const void *user_ts, int64_t *ns)
         return -EFAULT;
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
         return -EINVAL;
-    *ns = ts.tv_sec > INT64_MAX / NSEC_PER_SEC - 1 ? INT64_MAX : ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+    *ns = to_ns(ts.tv_sec, ts.tv_nsec);
     return 0;
 }
 
@@ -142,6 +150,7 @@ static int check_pollfds(void *context)
     return ready;
 }
 
+/* poll and ppoll once the timeout is known: copy the array in, wait, copy revents out. */
 static long do_poll(void *user_fds, uint64_t nfds, int64_t timeout_ns)
 {
     if (nfds > POLL_MAX)
@@ -159,12 +168,14 @@ static long do_poll(void *user_fds, uint64_t nfds, int64_t timeout_ns)
     return result;
 }
 
+/* poll(2): a timeout in milliseconds, negative for none. */
 long sys_poll(void *user_fds, uint64_t nfds, int timeout_ms)
 {
     int64_t timeout_ns = timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000;
     return do_poll(user_fds, nfds, timeout_ns);
 }
 
+/* ppoll(2): a timespec timeout and a signal mask for the duration of the wait. */
 long sys_ppoll(void *user_fds, uint64_t nfds, const void *user_ts, const uint64_t *user_mask,
                size_t sigsetsize)
 {
@@ -233,11 +244,34 @@ static int read_fd_set(uint64_t *set, const void *user_set, int nfds)
     return copy_from_user(set, user_set, ALIGN_UP((size_t)nfds, 64) / 8) ? -EFAULT : 0;
 }
 
+/* Copy an fd_set of nfds bits back out (a NULL set is skipped). */
 static int write_fd_set(void *user_set, const uint64_t *set, int nfds)
 {
     if (!user_set)
         return 0;
     return copy_to_user(user_set, set, ALIGN_UP((size_t)nfds, 64) / 8) ? -EFAULT : 0;
+}
+
+/* select and pselect6 after their timeouts are read: wait on the three sets, write back
+ * which descriptors are ready. */
+static long do_select(int nfds, void *user_sets[3], int64_t timeout_ns)
+{
+    if (nfds < 0)
+        return -EINVAL;
+    struct select_request *request = kmalloc(sizeof(*request));
+    if (!request)
+        return -ENOMEM;
+    request->nfds = MIN(nfds, FILES_MAX); /* like Linux, no descriptor beyond the table */
+    long result = 0;
+    for (int set = 0; set < 3 && !result; set++)
+        result = read_fd_set(request->in[set], user_sets[set], request->nfds);
+    if (!result)
+        result = wait_until_ready(check_fd_sets, request, timeout_ns);
+    for (int set = 0; set < 3 && result >= 0; set++)
+        if (write_fd_set(user_sets[set], request->out[set], request->nfds))
+            result = -EFAULT;
+    kfree(request);
+    return result;
 }
 
 /* pselect6's sixth argument: where the signal mask is, and its size. */
@@ -246,33 +280,52 @@ struct pselect_mask {
     size_t size;
 };
 
+/* pselect6: select with a timespec timeout and a temporary signal mask. */
 long sys_pselect6(int nfds, void *user_read, void *user_write, void *user_except,
                   const void *user_ts, const void *user_sigmask)
 {
     uint64_t start = clock_monotonic_ns();
     void *user_sets[3] = {user_read, user_write, user_except};
-    if (nfds < 0)
-        return -EINVAL;
-    struct select_request *request = kmalloc(sizeof(*request));
-    if (!request)
-        return -ENOMEM;
-    request->nfds = MIN(nfds, FILES_MAX); /* like Linux, no descriptor beyond the table */
-    int64_t timeout_ns = -1;
+    int64_t timeout_ns;
     long result = read_timeout(user_ts, &timeout_ns);
-    for (int set = 0; set < 3 && !result; set++)
-        result = read_fd_set(request->in[set], user_sets[set], request->nfds);
     struct pselect_mask mask = {NULL, 0};
     if (!result && user_sigmask && copy_from_user(&mask, user_sigmask, sizeof(mask)))
         result = -EFAULT;
     if (!result)
         result = use_temporary_mask(mask.user_mask, mask.size);
-    if (!result)
-        result = wait_until_ready(check_fd_sets, request, timeout_ns);
-    for (int set = 0; set < 3 && result >= 0; set++)
-        if (write_fd_set(user_sets[set], request->out[set], request->nfds))
-            result = -EFAULT;
-    if (result != -EFAULT && result != -EINVAL)
-        write_time_left((void *)user_ts, timeout_ns, start);
-    kfree(request);
+    if (result)
+        return result;
+    result = do_select(nfds, user_sets, timeout_ns);
+    write_time_left((void *)user_ts, timeout_ns, start);
+    return result;
+}
+
+/* The struct timeval of select(2). */
+struct timeval {
+    int64_t tv_sec;
+    int64_t tv_usec;
+};
+
+/* select(2): pselect6 with microseconds and no signal mask. Like Linux, it writes back the
+ * time left. */
+long sys_select(int nfds, void *user_read, void *user_write, void *user_except, void *user_tv)
+{
+    uint64_t start = clock_monotonic_ns();
+    void *user_sets[3] = {user_read, user_write, user_except};
+    struct timeval tv = {0, 0};
+    int64_t timeout_ns = -1;
+    if (user_tv && copy_from_user(&tv, user_tv, sizeof(tv)))
+        return -EFAULT;
+    if (user_tv && (tv.tv_sec < 0 || tv.tv_usec < 0))
+        return -EINVAL;
+    if (user_tv) /* like Linux, microseconds past a second carry into the seconds */
+        timeout_ns = to_ns(MIN(tv.tv_sec, INT64_MAX / 2) + tv.tv_usec / 1000000,
+                           tv.tv_usec % 1000000 * 1000);
+    long result = do_select(nfds, user_sets, timeout_ns);
+    if (user_tv) {
+        int64_t left = timeout_ns - (int64_t)(clock_monotonic_ns() - start);
+        tv = (struct timeval){MAX(left, 0) / NSEC_PER_SEC, MAX(left, 0) % NSEC_PER_SEC / 1000};
+        copy_to_user(user_tv, &tv, sizeof(tv));
+    }
     return result;
 }

@@ -125,6 +125,7 @@ static struct pid *process_pid(int nr, struct pid_ns *ns)
 
 /* ---- making inodes ---- */
 
+/* A node's inode number: the same every time it is looked up. */
 static uint64_t node_ino(enum node_kind kind, const struct pid *pid)
 {
     uint64_t process = pid ? (uint64_t)pid->numbers[0].nr : 0;
@@ -170,6 +171,7 @@ static struct inode *node_inode(enum node_kind kind, mode_t mode, struct pid *pi
     return inode;
 }
 
+/* An inode of /proc is no longer used: drop what its node held. */
 static void procfs_release(struct inode *inode)
 {
     struct proc_node *node = inode->data;
@@ -196,6 +198,7 @@ static int parse_number(const char *name, size_t length)
     return (int)value;
 }
 
+/* A name in a /proc directory: a fixed entry, or (in /proc itself) a visible process. */
 static int procfs_lookup(struct inode *dir, const char *name, size_t length, struct inode **out)
 {
     struct proc_node *node = dir->data;
@@ -238,6 +241,7 @@ static void readdir_processes(uint64_t *position, readdir_fn emit, void *context
     }
 }
 
+/* The fixed entries of a /proc directory, then (in /proc itself) the processes. */
 static int procfs_readdir(struct inode *dir, uint64_t *position, readdir_fn emit, void *context)
 {
     struct proc_node *node = dir->data;
@@ -258,6 +262,7 @@ static int procfs_readdir(struct inode *dir, uint64_t *position, readdir_fn emit
 
 /* ---- symlinks ---- */
 
+/* /proc/self: the reader's own number; /proc/N/ns/pid: "pid:[inum]". */
 static int procfs_readlink(struct inode *link, char *buf, size_t size)
 {
     struct proc_node *node = link->data;
@@ -311,8 +316,10 @@ struct text {
     size_t length;
 };
 
+/* Append formatted text, silently cut at the end of the page. */
 static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Append formatted text, silently cut at the end of the page. */
 static void add(struct text *t, const char *fmt, ...)
 {
     va_list ap;
@@ -339,6 +346,7 @@ static char state_letter(const struct proc *p)
     }
 }
 
+/* The State: line of status, as Linux spells it. */
 static const char *state_name(char letter)
 {
     switch (letter) {
@@ -365,6 +373,7 @@ static struct mm *live_mm(const struct proc *p)
     return p->state == PROC_ZOMBIE ? NULL : p->mm;
 }
 
+/* The bytes of every region of an address space (VmSize, stat's vsize). */
 static uint64_t virtual_size(const struct mm *mm)
 {
     uint64_t total = 0;
@@ -467,12 +476,14 @@ static uint64_t idle_ticks(void)
     return busy < jiffies ? jiffies - busy : 0;
 }
 
+/* /proc/uptime: seconds since boot and idle seconds, with hundredths. */
 static void generate_uptime(struct text *t)
 {
     uint64_t up = jiffies, idle = idle_ticks();
     add(t, "%lu.%02lu %lu.%02lu\n", up / HZ, up % HZ * 100 / HZ, idle / HZ, idle % HZ * 100 / HZ);
 }
 
+/* /proc/meminfo: the frame allocator's totals, in Linux's layout. */
 static void generate_meminfo(struct text *t)
 {
     uint64_t kb_per_frame = PAGE_SIZE / 1024;
@@ -618,6 +629,7 @@ static const struct file_ops namespace_file_ops = {
     .read = NULL,
 };
 
+/* See fs.h: the namespace behind a descriptor opened on /proc/N/ns/pid. */
 struct pid_ns *file_pid_ns(int fd)
 {
     struct file *file = fd_get(fd);

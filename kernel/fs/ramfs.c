@@ -36,6 +36,7 @@ static const char zero_page[PAGE_SIZE];
 
 static struct ramfs_dir *dir_of(struct inode *dir) { return dir->data; }
 
+/* The entry of dir named name[0, length), or NULL. */
 static struct ramfs_entry *find_entry(struct inode *dir, const char *name, size_t length)
 {
     struct ramfs_entry *entry;
@@ -64,6 +65,7 @@ static struct ramfs_entry *entry_alloc(const char *name, struct inode *inode)
     return entry;
 }
 
+/* Link a new entry into dir, after every older one. */
 static void insert_entry(struct inode *dir, struct ramfs_entry *entry)
 {
     entry->cookie = dir_of(dir)->next_cookie++;
@@ -73,6 +75,7 @@ static void insert_entry(struct inode *dir, struct ramfs_entry *entry)
     touch_dir(dir);
 }
 
+/* Add name -> inode to dir (a new reference to inode). */
 static int add_entry(struct inode *dir, const char *name, struct inode *inode)
 {
     struct ramfs_entry *entry = entry_alloc(name, inode);
@@ -105,6 +108,7 @@ static void delete_entry(struct inode *dir, struct ramfs_entry *entry)
     unlink_entry(dir, entry);
 }
 
+/* The inode dir names name, with a new reference. */
 static int ramfs_lookup(struct inode *dir, const char *name, size_t length, struct inode **out)
 {
     struct ramfs_entry *entry = find_entry(dir, name, length);
@@ -134,6 +138,7 @@ static struct inode *new_inode(mode_t mode, uint32_t rdev)
     return inode;
 }
 
+/* A new file, directory or device node in dir (name is free). */
 static int ramfs_create(struct inode *dir, const char *name, mode_t mode, uint32_t rdev,
                         struct inode **out)
 {
@@ -151,6 +156,7 @@ static int ramfs_create(struct inode *dir, const char *name, mode_t mode, uint32
     return 0;
 }
 
+/* A new symlink in dir holding a copy of target. */
 static int ramfs_symlink(struct inode *dir, const char *name, const char *target)
 {
     size_t length = strlen(target);
@@ -181,6 +187,7 @@ static int ramfs_link(struct inode *dir, const char *name, struct inode *inode)
     return error;
 }
 
+/* Take the name away; the VFS has checked a directory is empty. */
 static int ramfs_remove(struct inode *dir, const char *name)
 {
     struct ramfs_entry *entry = find_entry(dir, name, strlen(name));
@@ -234,6 +241,7 @@ static int ramfs_readdir(struct inode *dir, uint64_t *position, readdir_fn emit,
 
 /* ---- symlinks ---- */
 
+/* The symlink's target, cut to size bytes. */
 static int ramfs_readlink(struct inode *link, char *buf, size_t size)
 {
     size_t length = MIN(size, link->size);
@@ -266,6 +274,7 @@ static char *file_page(struct inode *inode, uint64_t index, bool allocate)
     return *page_slot ? P2V(*page_slot) : NULL;
 }
 
+/* Copy file data out page by page; holes read as zeros. */
 static ssize_t ramfs_read(struct inode *inode, void *buf, size_t n, uint64_t offset,
                           copy_fn copy)
 {
@@ -288,6 +297,7 @@ static ssize_t ramfs_read(struct inode *inode, void *buf, size_t n, uint64_t off
     return (ssize_t)done;
 }
 
+/* Copy data in page by page, making pages as needed; the file grows to fit. */
 static ssize_t ramfs_write(struct inode *inode, const void *buf, size_t n, uint64_t offset,
                            copy_fn copy)
 {
@@ -368,6 +378,7 @@ static int ramfs_truncate(struct inode *inode, uint64_t size)
 
 /* ---- the inode's end ---- */
 
+/* Free what an inode kept: its pages, its directory data or its target. */
 static void ramfs_release(struct inode *inode)
 {
     if (S_ISREG(inode->mode))

@@ -3,7 +3,8 @@
  *
  * Input bytes arrive one at a time from the serial interrupt (tty_input_byte, IRQ context).
  * In canonical mode they are edited into lines (erase, kill, word-erase, ^D) and echoed;
- * ^C, ^Z and ^\ signal the foreground process group; ^P dumps the process table. Readers
+ * ^C, ^Z and ^\ signal the foreground process group; ^P, in every mode, dumps the process
+ * table. Readers
  * sleep on a wait queue until a line (or, in raw mode, enough bytes) is there. Output goes
  * straight to console_write_all(), which turns "\n" into "\r\n" itself: so OPOST/ONLCR are
  * accepted in termios but the tty adds no processing of its own (no doubled "\r").
@@ -112,6 +113,7 @@ static struct tty console = {
     .winsize = {.ws_row = 25, .ws_col = 80},
 };
 
+/* Ready the console tty (before the serial interrupt is enabled). */
 void tty_init(void)
 {
     wait_queue_init(&console.readers);
@@ -119,6 +121,7 @@ void tty_init(void)
 
 /* ---- the input ring (interrupts off) ---- */
 
+/* The i-th byte of input, counting from the oldest. */
 static uint8_t byte_at(const struct tty *tty, size_t i)
 {
     return tty->buffer[(tty->head + i) % TTY_BUFFER_SIZE];
@@ -134,6 +137,7 @@ static bool store(struct tty *tty, uint8_t c)
     return true;
 }
 
+/* Drop the n oldest bytes, which readers have taken. */
 static void consume(struct tty *tty, size_t n)
 {
     tty->head = (tty->head + n) % TTY_BUFFER_SIZE;
@@ -141,6 +145,7 @@ static void consume(struct tty *tty, size_t n)
     tty->committed -= n;
 }
 
+/* Forget all input, read or not (^C, TCFLSH). */
 static void flush_input(struct tty *tty)
 {
     tty->count = tty->committed = 0;
@@ -167,6 +172,7 @@ static bool echoes_as_caret(const struct tty *tty, uint8_t c)
            c != '\n';
 }
 
+/* Show a typed byte, if ECHO is on. */
 static void echo(const struct tty *tty, uint8_t c)
 {
     if (!(tty->termios.c_lflag & ECHO))
@@ -205,24 +211,21 @@ static void erase_word(struct tty *tty)
 
 /* ---- input processing (interrupt context) ---- */
 
+/* Is c the control character at c_cc[index]? */
 static bool is_key(const struct tty *tty, uint8_t c, int index)
 {
     uint8_t key = tty->termios.c_cc[index];
     return key != 0 && c == key; /* 0 disables a key, as in Linux */
 }
 
-/* ^C, ^\ and ^Z: echo, flush the input and signal the foreground group; ^P: the process
- * table. True if c was such a key. */
+/* ^C, ^\ and ^Z: echo, flush the input and signal the foreground group. True if c was
+ * such a key. */
 static bool signal_key(struct tty *tty, uint8_t c)
 {
     int sig = is_key(tty, c, VINTR) ? SIGINT
               : is_key(tty, c, VQUIT) ? SIGQUIT
               : is_key(tty, c, VSUSP) ? SIGTSTP
                                       : 0;
-    if (c == KEY_DUMP_PROCESSES) {
-        proc_dump_table();
-        return true;
-    }
     if (!sig)
         return false;
     echo(tty, c);
@@ -261,10 +264,15 @@ static void edit_line(struct tty *tty, uint8_t c)
     }
 }
 
-/* One input byte, with interrupts off. */
+/* One input byte, with interrupts off. ^P belongs to the kernel in every mode, as in xv6:
+ * it prints the process table and no program ever reads it. */
 static void receive(struct tty *tty, uint8_t c)
 {
     const struct termios *t = &tty->termios;
+    if (c == KEY_DUMP_PROCESSES) {
+        proc_dump_table();
+        return;
+    }
     if (t->c_iflag & ISTRIP)
         c &= 0x7f;
     if (c == '\r' && (t->c_iflag & IGNCR))
@@ -299,6 +307,7 @@ static bool controls(const struct tty *tty, const struct proc *p)
     return p->tty_nr == (int)DEV_CONSOLE && tty->session && p->session == tty->session;
 }
 
+/* Would sig be lost on p: blocked, or its action SIG_IGN? */
 static bool signal_blocked_or_ignored(const struct proc *p, int sig)
 {
     return (p->sig_blocked & SIGBIT(sig)) || p->actions[sig - 1].handler == SIG_IGN;
@@ -356,6 +365,7 @@ static void detach_session(struct tty *tty)
     set_pid_reference(&tty->foreground, NULL);
 }
 
+/* See fs.h: hang up the session the leader leaves. */
 void tty_session_leader_exit(struct proc *leader)
 {
     struct tty *tty = &console;
@@ -368,6 +378,7 @@ void tty_session_leader_exit(struct proc *leader)
     detach_session(tty);
 }
 
+/* For /proc/N/stat's tpgid. */
 struct pid *tty_foreground(const struct proc *p)
 {
     return controls(&console, p) ? console.foreground : NULL;
@@ -449,6 +460,7 @@ static size_t take_input(struct tty *tty, char *buf, size_t n)
     return copied;
 }
 
+/* read(2) of the terminal: a line (canonical) or bytes (raw), after job control. */
 static ssize_t tty_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
 {
     (void)offset;
@@ -473,6 +485,7 @@ static ssize_t tty_read(struct file *file, void *user_buf, size_t n, uint64_t *o
 
 /* ---- writing ---- */
 
+/* write(2) to the terminal: straight to the console, in small pieces. */
 static ssize_t tty_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
 {
     (void)offset;
@@ -494,6 +507,7 @@ static ssize_t tty_write(struct file *file, const void *user_buf, size_t n, uint
     return (ssize_t)done;
 }
 
+/* Readable when a read would not block; always writable. */
 static unsigned int tty_poll(struct file *file)
 {
     struct tty *tty = file->data;
@@ -522,6 +536,7 @@ static long set_termios(struct tty *tty, unsigned int cmd, const void *user_term
     return 0;
 }
 
+/* TIOCSWINSZ: remember the size; the foreground group hears of a change. */
 static long set_window_size(struct tty *tty, const void *user_winsize)
 {
     struct winsize size;
@@ -610,6 +625,7 @@ static long give_up_controlling(struct tty *tty)
     return 0;
 }
 
+/* TCFLSH: throw away unread input (output is never queued). */
 static long flush(struct tty *tty, uint64_t queue)
 {
     if (queue != TCIFLUSH && queue != TCOFLUSH && queue != TCIOFLUSH)
@@ -622,6 +638,7 @@ static long flush(struct tty *tty, uint64_t queue)
     return 0; /* output is written at once: there is nothing to flush */
 }
 
+/* The terminal's ioctls: termios, window size, job control, sessions. */
 static long tty_ioctl(struct file *file, unsigned int cmd, uint64_t arg)
 {
     struct tty *tty = file->data;

@@ -1,8 +1,9 @@
-/* vfs.c - the virtual file system: inodes, path lookup, open files and descriptor tables.
+/* vfs.c - the virtual file system: inodes, path lookup and the changes to the tree.
  *
  * The VFS knows no file system's insides: it walks paths with struct inode_ops (ramfs.c,
- * procfs.c) and makes open files whose struct file_ops come from the kind of file. The
- * system calls (kernel/syscall/fs.c) and the initramfs unpacker (cpio.c) call in here.
+ * procfs.c) and applies Linux's rules for each operation before it asks the file system.
+ * Open files and descriptor tables are in file.c. The system calls (kernel/syscall/fs.c)
+ * and the initramfs unpacker (cpio.c) call in here.
  */
 #include "fs.h"
 #include "arch.h"
@@ -50,6 +51,7 @@ struct inode *inode_alloc(mode_t mode, uint32_t dev, const struct inode_ops *ops
     return inode;
 }
 
+/* One more holder of an inode. */
 struct inode *inode_get(struct inode *inode)
 {
     inode->refcount++;
@@ -111,6 +113,7 @@ void inode_stat(const struct inode *inode, struct stat *st)
 
 struct inode *vfs_root(void) { return root; }
 
+/* See fs.h: where relative paths start for the current process. */
 struct inode *vfs_cwd(void)
 {
     struct proc *p = current_proc();
@@ -121,6 +124,7 @@ struct inode *vfs_cwd(void)
 
 static bool is_dot(const char *name, size_t length) { return length == 1 && name[0] == '.'; }
 
+/* Is the component ".."? */
 static bool is_dot_dot(const char *name, size_t length)
 {
     return length == 2 && name[0] == '.' && name[1] == '.';
@@ -241,6 +245,7 @@ static int check_path(const char *path, size_t *length)
     return *length == 0 ? -ENOENT : 0;
 }
 
+/* See fs.h: the inode path names, with LOOKUP_FOLLOW and LOOKUP_DIRECTORY. */
 int vfs_lookup_at(struct inode *start, const char *path, int flags, struct inode **out)
 {
     size_t length;
@@ -256,6 +261,7 @@ int vfs_lookup_at(struct inode *start, const char *path, int flags, struct inode
     return error;
 }
 
+/* The contract's lookup: relative to the cwd. */
 int vfs_lookup(const char *path, bool follow_last, struct inode **out)
 {
     return vfs_lookup_at(NULL, path, follow_last ? LOOKUP_FOLLOW : 0, out);
@@ -309,6 +315,7 @@ static int lookup_last(struct parent_walk *last, struct inode **out)
     return lookup_child(last->dir, last->name, strlen(last->name), out);
 }
 
+/* Is the last component "." or ".." (never created or removed)? */
 static bool last_is_dot_or_dot_dot(const struct parent_walk *last)
 {
     size_t length = strlen(last->name);
@@ -358,6 +365,7 @@ static int create_in(struct parent_walk *last, mode_t mode, uint32_t rdev, struc
     return 0;
 }
 
+/* mkdir(2) on a kernel path; mode is final (the caller applied the umask). */
 int vfs_mkdir(struct inode *start, const char *path, mode_t mode)
 {
     struct parent_walk last;
@@ -381,6 +389,7 @@ int vfs_mknod(struct inode *start, const char *path, mode_t mode, uint32_t rdev)
     return error;
 }
 
+/* symlink(2): a new symlink at path holding target. */
 int vfs_symlink(struct inode *start, const char *target, const char *path)
 {
     size_t length;
@@ -427,6 +436,7 @@ static int remove_entry(struct parent_walk *last, struct inode *child)
     return dir->ops->remove(dir, last->name);
 }
 
+/* unlink(2): remove a name that is not a directory. */
 int vfs_unlink(struct inode *start, const char *path)
 {
     struct parent_walk last;
@@ -451,6 +461,7 @@ int vfs_unlink(struct inode *start, const char *path)
     return error;
 }
 
+/* rmdir(2): remove an empty directory. */
 int vfs_rmdir(struct inode *start, const char *path)
 {
     struct parent_walk last;
@@ -537,6 +548,7 @@ static int check_rename(struct parent_walk *old_last, struct parent_walk *new_la
     return error;
 }
 
+/* rename(2), renameat2 with RENAME_NOREPLACE. */
 int vfs_rename(struct inode *old_start, const char *old_path, struct inode *new_start,
                const char *new_path, unsigned int flags)
 {
@@ -572,11 +584,23 @@ int vfs_rename(struct inode *old_start, const char *old_path, struct inode *new_
     return error > 0 ? 0 : error;
 }
 
+/* readlink(2): a symlink's text, not NUL-terminated. */
 int vfs_readlink(struct inode *link, char *buf, size_t size)
 {
     if (!S_ISLNK(link->mode) || !link->ops->readlink)
         return -EINVAL;
     return link->ops->readlink(link, buf, size);
+}
+
+/* A changed file loses set-user-ID (and set-group-ID with group execute), as in Linux: a
+ * program someone edited must not keep its owner's powers. */
+void inode_drop_set_id(struct inode *inode)
+{
+    mode_t set_id = S_ISUID | ((inode->mode & 0010) ? S_ISGID : 0);
+    if (inode->mode & set_id) {
+        inode->mode &= ~set_id;
+        inode_changed(inode);
+    }
 }
 
 /* Set a regular file's size, as truncate(2) does (the caller checked write access). */
@@ -588,6 +612,7 @@ int vfs_truncate(struct inode *inode, int64_t size)
         return -EINVAL;
     if (!inode->ops->truncate)
         return -EPERM;
+    inode_drop_set_id(inode);
     return inode->ops->truncate(inode, (uint64_t)size);
 }
 
@@ -732,166 +757,6 @@ int vfs_getdents(struct file *dir_file, void *buf, size_t size)
     return (int)out.used;
 }
 
-/* ---- open files ---- */
-
-/* A new open file of inode (a new inode reference), with one reference of its own. */
-struct file *file_alloc(struct inode *inode, const struct file_ops *ops, int flags)
-{
-    struct file *file = kzalloc(sizeof(*file));
-    if (!file)
-        return NULL;
-    file->refcount = 1;
-    file->inode = inode_get(inode);
-    file->ops = ops;
-    file->flags = flags;
-    return file;
-}
-
-struct file *file_get(struct file *file)
-{
-    file->refcount++;
-    return file;
-}
-
-/* Drop a reference; the last one lets the kind of file clean up (a pipe end closes). */
-void file_put(struct file *file)
-{
-    if (!file || --file->refcount > 0)
-        return;
-    if (file->ops && file->ops->release)
-        file->ops->release(file);
-    inode_put(file->inode);
-    kfree(file);
-}
-
-bool file_readable(const struct file *file)
-{
-    return !(file->flags & O_PATH) && (file->flags & O_ACCMODE) != O_WRONLY;
-}
-
-bool file_writable(const struct file *file)
-{
-    int mode = file->flags & O_ACCMODE;
-    return !(file->flags & O_PATH) && (mode == O_WRONLY || mode == O_RDWR);
-}
-
-/* lseek for files with a size: SEEK_SET, SEEK_CUR, SEEK_END; no negative result. */
-int64_t generic_file_lseek(struct file *file, int64_t offset, int whence)
-{
-    int64_t base;
-    if (whence == SEEK_SET)
-        base = 0;
-    else if (whence == SEEK_CUR)
-        base = (int64_t)file->offset;
-    else if (whence == SEEK_END)
-        base = (int64_t)file->inode->size;
-    else
-        return -EINVAL;
-    if (base + offset < 0)
-        return -EINVAL;
-    file->offset = (uint64_t)(base + offset);
-    return (int64_t)file->offset;
-}
-
-static ssize_t regular_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
-{
-    struct inode *inode = file->inode;
-    ssize_t done = inode->ops->read(inode, user_buf, n, *offset, copy_to_user);
-    if (done > 0)
-        *offset += (uint64_t)done;
-    return done;
-}
-
-/* O_APPEND moves to the end before every write, as Linux does (even for pwrite). */
-static ssize_t regular_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
-{
-    struct inode *inode = file->inode;
-    if (file->flags & O_APPEND)
-        *offset = inode->size;
-    ssize_t done = inode->ops->write(inode, user_buf, n, *offset, copy_from_user);
-    if (done > 0)
-        *offset += (uint64_t)done;
-    return done;
-}
-
-const struct file_ops regular_file_ops = {
-    .read = regular_read,
-    .write = regular_write,
-    .lseek = generic_file_lseek,
-};
-
-static ssize_t directory_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
-{
-    (void)file, (void)user_buf, (void)n, (void)offset;
-    return -EISDIR;
-}
-
-/* A directory's position is the file system's readdir position: only SEEK_SET to a
- * position getdents handed out (or 0) and SEEK_CUR make sense. */
-static int64_t directory_lseek(struct file *file, int64_t offset, int whence)
-{
-    if (whence == SEEK_END)
-        return -EINVAL;
-    return generic_file_lseek(file, offset, whence);
-}
-
-static const struct file_ops directory_file_ops = {
-    .read = directory_read,
-    .lseek = directory_lseek,
-};
-
-/* O_PATH descriptors only name a file: every operation on them but a few gives EBADF. */
-static const struct file_ops path_file_ops;
-
-/* The open flags nest understands; others give EINVAL rather than being ignored. */
-#define OPEN_FLAGS_KNOWN                                                                       \
-    (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |     \
-     O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
-
-/* The ops of an open directory or regular file; a device's come from device_open(). */
-static const struct file_ops *file_ops_for(const struct inode *inode)
-{
-    if (S_ISDIR(inode->mode))
-        return &directory_file_ops;
-    if (S_ISREG(inode->mode))
-        return inode->fops ? inode->fops : &regular_file_ops;
-    return NULL;
-}
-
-/* Make an open file of inode after the checks that depend on its type. */
-static int open_inode(struct inode *inode, int flags, struct file **out)
-{
-    bool wants_write = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
-    if (flags & O_PATH) {
-        *out = file_alloc(inode, &path_file_ops, flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW));
-        return *out ? 0 : -ENOMEM;
-    }
-    if (S_ISLNK(inode->mode))
-        return -ELOOP;
-    if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
-        return -ENOTDIR;
-    if (S_ISDIR(inode->mode) && wants_write)
-        return -EISDIR;
-    if (!S_ISDIR(inode->mode) && !S_ISREG(inode->mode) && !S_ISCHR(inode->mode))
-        return -ENXIO; /* FIFOs, sockets and block devices exist only as names here */
-    const struct file_ops *ops = file_ops_for(inode);
-    if (ops && (flags & O_ACCMODE) != O_RDONLY && !ops->write)
-        return -EACCES;
-
-    struct file *file = file_alloc(inode, ops, flags & ~O_CLOEXEC);
-    if (!file)
-        return -ENOMEM;
-    int error = S_ISCHR(inode->mode) ? device_open(file) : 0;
-    if (!error && (flags & O_TRUNC) && S_ISREG(inode->mode) && inode->size)
-        error = vfs_truncate(inode, 0);
-    if (error) {
-        file_put(file);
-        return error;
-    }
-    *out = file;
-    return 0;
-}
-
 /* One round of open_or_create on the last component: 0 with *out set, -errno, or 1 with
  * *out a symlink that the caller follows. */
 static int open_or_create_last(struct parent_walk *last, int flags, mode_t mode,
@@ -960,14 +825,19 @@ static int open_or_create(struct inode *start, const char *path, int flags, mode
     return error;
 }
 
+/* The open flags nest understands; others give EINVAL rather than being ignored. */
+#define OPEN_FLAGS_KNOWN                                                                       \
+    (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |     \
+     O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH)
+
 /* open(2) on a kernel path: a new open file (offset 0) in *out, or -errno. */
 int vfs_open(struct inode *start, const char *path, int flags, mode_t mode, struct file **out)
 {
     if (flags & ~OPEN_FLAGS_KNOWN)
         return -EINVAL;
+    if (flags & O_PATH) /* Linux ignores every other flag with O_PATH */
+        flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
     if ((flags & O_CREAT) && (flags & O_DIRECTORY))
-        return -EINVAL;
-    if ((flags & O_PATH) && (flags & ~(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE)))
         return -EINVAL;
     struct inode *inode;
     int error;
@@ -979,152 +849,9 @@ int vfs_open(struct inode *start, const char *path, int flags, mode_t mode, stru
     }
     if (error)
         return error;
-    error = open_inode(inode, flags, out);
+    error = file_open_inode(inode, flags, out);
     inode_put(inode);
     return error;
-}
-
-/* ---- descriptor tables ---- */
-
-struct files *files_create(void)
-{
-    struct files *files = kzalloc(sizeof(*files));
-    if (files)
-        files->refcount = 1;
-    return files;
-}
-
-/* fork(): a copy of the table whose descriptors share the same open files. */
-struct files *files_fork(struct files *files)
-{
-    struct files *copy = files_create();
-    if (!copy)
-        return NULL;
-    for (int fd = 0; fd < FILES_MAX; fd++) {
-        if (!files->fd[fd])
-            continue;
-        copy->fd[fd] = file_get(files->fd[fd]);
-        copy->close_on_exec[fd] = files->close_on_exec[fd];
-    }
-    return copy;
-}
-
-/* execve(): close every descriptor marked FD_CLOEXEC. */
-void files_close_on_exec(struct files *files)
-{
-    for (int fd = 0; fd < FILES_MAX; fd++) {
-        if (files->fd[fd] && files->close_on_exec[fd]) {
-            file_put(files->fd[fd]);
-            files->fd[fd] = NULL;
-            files->close_on_exec[fd] = false;
-        }
-    }
-}
-
-/* exit(): drop a reference; the last one closes every descriptor. */
-void files_put(struct files *files)
-{
-    if (!files || --files->refcount > 0)
-        return;
-    for (int fd = 0; fd < FILES_MAX; fd++)
-        if (files->fd[fd])
-            file_put(files->fd[fd]);
-    kfree(files);
-}
-
-int files_count(const struct files *files)
-{
-    int count = 0;
-    for (int fd = 0; fd < FILES_MAX; fd++)
-        count += files->fd[fd] != NULL;
-    return count;
-}
-
-/* The lowest free descriptor >= lowest of files now refers to file (taking over the
- * caller's reference). */
-static int files_install(struct files *files, struct file *file, int lowest, bool close_on_exec)
-{
-    for (int fd = lowest < 0 ? 0 : lowest; fd < FILES_MAX; fd++) {
-        if (!files->fd[fd]) {
-            files->fd[fd] = file;
-            files->close_on_exec[fd] = close_on_exec;
-            return fd;
-        }
-    }
-    return -EMFILE;
-}
-
-/* Open /dev/console as descriptors 0, 1 and 2 of files (the first process's). */
-int vfs_open_console(struct files *files)
-{
-    struct file *console;
-    int error = vfs_open(root, "/dev/console", O_RDWR, 0, &console);
-    if (error)
-        return error;
-    for (int fd = 0; fd < 3; fd++) {
-        if (files->fd[fd])
-            file_put(files->fd[fd]);
-        files->fd[fd] = file_get(console);
-        files->close_on_exec[fd] = false;
-    }
-    file_put(console);
-    return 0;
-}
-
-/* The current process's open file fd, borrowed (no new reference), or NULL. */
-static struct file *fd_peek(int fd)
-{
-    struct files *files = current_proc()->files;
-    if (!files || fd < 0 || fd >= FILES_MAX)
-        return NULL;
-    return files->fd[fd];
-}
-
-struct file *fd_get(int fd)
-{
-    struct file *file = fd_peek(fd);
-    return file ? file_get(file) : NULL;
-}
-
-int fd_install(struct file *file, int lowest, bool close_on_exec)
-{
-    return files_install(current_proc()->files, file, lowest, close_on_exec);
-}
-
-/* dup2(): fd refers to file (the caller's reference), closing what it referred to. */
-int fd_install_at(int fd, struct file *file, bool close_on_exec)
-{
-    struct files *files = current_proc()->files;
-    if (fd < 0 || fd >= FILES_MAX)
-        return -EBADF;
-    struct file *old = files->fd[fd];
-    files->fd[fd] = file;
-    files->close_on_exec[fd] = close_on_exec;
-    if (old)
-        file_put(old);
-    return fd;
-}
-
-int fd_inode(int fd, struct inode **out, int *open_flags)
-{
-    struct file *file = fd_peek(fd);
-    if (!file || (file->flags & O_PATH))
-        return -EBADF;
-    *out = file->inode;
-    *open_flags = file->flags;
-    return 0;
-}
-
-int fd_close(int fd)
-{
-    struct file *file = fd_peek(fd);
-    if (!file)
-        return -EBADF;
-    struct files *files = current_proc()->files;
-    files->fd[fd] = NULL;
-    files->close_on_exec[fd] = false;
-    file_put(file);
-    return 0;
 }
 
 /* ---- start-up ---- */

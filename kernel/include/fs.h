@@ -101,6 +101,9 @@ struct proc;
 #define S_IFDIR 0040000
 #define S_IFCHR 0020000
 #define S_IFIFO 0010000
+#define S_ISUID 04000
+#define S_ISGID 02000
+#define S_ISVTX 01000
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
@@ -318,6 +321,7 @@ uint64_t inode_size(const struct inode *inode);
 mode_t inode_mode(const struct inode *inode);      /* S_IFMT bits and permissions */
 void inode_stat(const struct inode *inode, struct stat *st);
 void inode_changed(struct inode *inode);           /* set ctime to now */
+void inode_drop_set_id(struct inode *inode);       /* written to: no more set-user-ID */
 void fs_current_time(struct timespec *ts);         /* wall-clock time, as CLOCK_REALTIME */
 
 /* ---- paths ---- */
@@ -371,6 +375,7 @@ struct file {
 };
 
 extern const struct file_ops regular_file_ops;
+int file_open_inode(struct inode *inode, int flags, struct file **out);
 struct file *file_alloc(struct inode *inode, const struct file_ops *ops, int flags);
 struct file *file_get(struct file *file);
 void file_put(struct file *file);
@@ -421,6 +426,7 @@ int pipe_create(struct file **read_end, struct file **write_end);
 
 /* Every poller sleeps on one queue; whatever makes a file ready calls poll_notify(). */
 void poll_notify(void);
+/* select(2), system call 23 (musl's select() uses it): for syscall.h and the table. */
 
 /* ---- procfs.c ---- */
 
@@ -429,7 +435,6 @@ void procfs_init(void);
  * not such a file (a new reference is NOT taken). */
 struct pid_ns *file_pid_ns(int fd);
 
-
 /* ---- cpio.c: the initramfs (newc format) ---- */
 
 struct cpio_entry {
@@ -437,6 +442,9 @@ struct cpio_entry {
     uint32_t mode;     /* S_IFMT type and permissions */
     uint32_t mtime;
     uint32_t rdev;     /* character devices: MKDEV(rdevmajor, rdevminor) */
+    uint32_t ino;      /* with dev: names with the same pair are hard links of one file */
+    uint32_t dev;      /* MKDEV(devmajor, devminor) of the file's original disk */
+    uint32_t nlink;    /* names the file had */
     const void *data;  /* file contents or symlink target, inside the archive */
     uint32_t size;
 };

@@ -33,6 +33,7 @@
 #define SYS_writev 20
 #define SYS_access 21
 #define SYS_pipe 22
+#define SYS_select 23
 #define SYS_sched_yield 24
 #define SYS_madvise 28
 #define SYS_dup 32
@@ -267,6 +268,7 @@ long sys_ftruncate(int fd, int64_t length);
 long sys_pipe(int *user_fds);
 long sys_pipe2(int *user_fds, int flags);
 long sys_poll(void *user_fds, uint64_t nfds, int timeout_ms);
+long sys_select(int nfds, void *user_read, void *user_write, void *user_except, void *user_tv);
 long sys_ppoll(void *user_fds, uint64_t nfds, const void *user_ts, const uint64_t *user_mask,
                size_t sigsetsize);
 long sys_pselect6(int nfds, void *user_read, void *user_write, void *user_except,

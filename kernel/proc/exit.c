@@ -124,6 +124,8 @@ __noreturn void do_exit(int status)
     if (p->clear_child_tid && p->mm && p->mm->users > 1)
         put_user(0, (int *)p->clear_child_tid);
     release_vfork_parent(p);
+    if (p->session == p->pid)
+        tty_session_leader_exit(p); /* the terminal hangs up on the session's group */
     files_put(p->files);
     p->files = NULL;
     inode_put(p->cwd);

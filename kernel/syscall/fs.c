@@ -2,8 +2,9 @@
  *
  * Each body copies its arguments in from user space, calls the VFS (kernel/fs/vfs.c) with
  * kernel pointers, and copies results out: the VFS itself never touches user memory except
- * through the buffers of read and write. Linux's semantics and error numbers throughout;
- * poll, ppoll and pselect6 live with their mechanism in kernel/fs/poll.c.
+ * through the buffers of read and write. Each sys_NAME is NAME(2) as Linux's manual page
+ * describes it, errors included; comments mark what nest does differently. poll, ppoll,
+ * select and pselect6 live with their mechanism in kernel/fs/poll.c.
  */
 #include "fs.h"
 #include "mm.h"

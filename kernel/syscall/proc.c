@@ -320,7 +320,7 @@ void rlimits_init(struct proc *p)
     p->rlimits[3][0] = 8UL << 20;          /* RLIMIT_STACK */
     p->rlimits[4][0] = 0;                  /* RLIMIT_CORE */
     p->rlimits[6][0] = p->rlimits[6][1] = PROC_MAX; /* RLIMIT_NPROC */
-    p->rlimits[7][0] = p->rlimits[7][1] = 1024;     /* RLIMIT_NOFILE */
+    p->rlimits[7][0] = p->rlimits[7][1] = FILES_MAX;  /* RLIMIT_NOFILE */
 }
 
 long sys_prlimit64(int pid, int resource, const void *user_new, void *user_old)

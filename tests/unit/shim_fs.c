@@ -89,7 +89,8 @@ int copy_from_user(void *dst, const void *user_src, size_t n)
 
 char shim_last_message[512]; /* the last printk, for tests that check a report */
 
-/* printk to standard output, without the level marker; the text is also kept. */
+/* printk to standard output, indented like the harness's messages and without the level
+ * marker; the text is also kept. */
 int printk(const char *fmt, ...)
 {
     if (fmt[0] == '\001' && fmt[1])
@@ -98,7 +99,7 @@ int printk(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(shim_last_message, sizeof(shim_last_message), fmt, ap);
     va_end(ap);
-    fputs(shim_last_message, stdout);
+    printf("  printk: %s", shim_last_message);
     return n;
 }
 

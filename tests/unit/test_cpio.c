@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c kernel/fs/cpio.c kernel/fs/vfs.c kernel/fs/ramfs.c tests/unit/shim_fs.c
+// SOURCES: kernel/lib/string.c kernel/fs/cpio.c kernel/fs/vfs.c kernel/fs/file.c kernel/fs/ramfs.c tests/unit/shim_fs.c
 /* test_cpio.c - the initramfs: the newc parser on good and broken archives (cpio.c), and
  * unpacking into the root ramfs with later archives replacing earlier files.
  */
@@ -20,14 +20,15 @@ static void pad4(struct archive *a)
         a->bytes[a->length++] = 0;
 }
 
-/* Append one newc entry: header, name, data, each padded to 4 bytes as cpio -H newc does. */
-static void add(struct archive *a, const char *name, unsigned mode, const char *data,
-                unsigned mtime)
+/* Append one newc entry: header, name, data, each padded to 4 bytes as cpio -H newc does.
+ * ino and nlink tell hard links apart. */
+static void add_named(struct archive *a, const char *name, unsigned mode, const char *data,
+                      unsigned mtime, unsigned ino, unsigned nlink)
 {
     size_t data_size = data ? strlen(data) : 0;
     a->length += (size_t)snprintf(a->bytes + a->length, sizeof(a->bytes) - a->length,
                                   "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x",
-                                  1u, mode, 0u, 0u, 1u, mtime, data_size, 0u, 0u, 1u, 3u,
+                                  ino, mode, 0u, 0u, nlink, mtime, data_size, 8u, 1u, 1u, 3u,
                                   strlen(name) + 1, 0u);
     memcpy(a->bytes + a->length, name, strlen(name) + 1);
     a->length += strlen(name) + 1;
@@ -35,6 +36,13 @@ static void add(struct archive *a, const char *name, unsigned mode, const char *
     memcpy(a->bytes + a->length, data ? data : "", data_size);
     a->length += data_size;
     pad4(a);
+}
+
+static void add(struct archive *a, const char *name, unsigned mode, const char *data,
+                unsigned mtime)
+{
+    static unsigned next_ino = 100;
+    add_named(a, name, mode, data, mtime, next_ino++, 1);
 }
 
 static void finish(struct archive *a) { add(a, "TRAILER!!!", 0, NULL, 0); }
@@ -169,6 +177,29 @@ TEST(symlinks_and_modes_are_honoured)
     inode_put(link);
 }
 
+TEST(hard_links_share_the_data_of_the_last_name)
+{
+    static struct archive a;
+    a.length = 0;
+    add(&a, "hard", S_IFDIR | 0755, NULL, 0);
+    add_named(&a, "hard/first", S_IFREG | 0755, NULL, 0, 7, 3); /* cpio -H newc puts the */
+    add_named(&a, "hard/second", S_IFREG | 0755, NULL, 0, 7, 3); /* data with the last name */
+    add_named(&a, "hard/third", S_IFREG | 0755, "shared\n", 0, 7, 3);
+    add_named(&a, "hard/other", S_IFREG | 0644, "own\n", 0, 8, 1);
+    finish(&a);
+    cpio_unpack(a.bytes, a.length, "hard.cpio");
+    CHECK_STR(contents("/hard/first"), "shared\n");
+    CHECK_STR(contents("/hard/second"), "shared\n");
+    CHECK_STR(contents("/hard/other"), "own\n");
+    struct inode *first, *third;
+    CHECK_EQ(vfs_lookup("/hard/first", false, &first), 0);
+    CHECK_EQ(vfs_lookup("/hard/third", false, &third), 0);
+    CHECK(first == third);
+    CHECK_EQ(first->nlink, 3);
+    inode_put(first);
+    inode_put(third);
+}
+
 TEST(a_truncated_archive_is_reported_where_it_breaks)
 {
     static struct archive a;
@@ -273,6 +304,7 @@ int main(void)
     RUN(a_good_archive_unpacks_into_the_root);
     RUN(a_later_archive_replaces_earlier_files);
     RUN(symlinks_and_modes_are_honoured);
+    RUN(hard_links_share_the_data_of_the_last_name);
     RUN(a_truncated_archive_is_reported_where_it_breaks);
     RUN(a_bad_magic_is_reported_and_the_next_module_still_unpacks);
     RUN(bad_names_and_fields_are_corrupt);

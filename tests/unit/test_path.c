@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c kernel/fs/vfs.c kernel/fs/ramfs.c tests/unit/shim_fs.c
+// SOURCES: kernel/lib/string.c kernel/fs/vfs.c kernel/fs/file.c kernel/fs/ramfs.c tests/unit/shim_fs.c
 /* test_path.c - path resolution and tree changes in ramfs, through the VFS (vfs.c, ramfs.c).
  *
  * Every test works in a directory of its own under the root, so the tests are independent.

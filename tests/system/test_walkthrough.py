@@ -1,0 +1,99 @@
+"""The seed's walkthrough (docs/walkthrough.md), typed at nest's console: the same sleeps seen
+natively, from a virtual machine's host, and from inside and outside a PID namespace."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from nest import ROOT, Nest
+
+
+@pytest.fixture(scope="module")
+def nest():
+    with Nest("console=ttyS0", memory="512M", timeout=600) as n:
+        n.wait_for_prompt(timeout=90)
+        yield n
+
+
+def table(output):
+    """ps output as a list of dicts keyed by the header's column names."""
+    lines = [l for l in output.splitlines() if l.strip()]
+    header = lines[0].split()
+    rows = []
+    for line in lines[1:]:
+        cells = line.split(None, len(header) - 1)
+        rows.append(dict(zip(header, cells)))
+    return rows
+
+
+def test_case1_native_two_sleeps_in_ps(nest):
+    out = nest.run("sleep 100 & sleep 100 &")
+    pids = re.findall(r"^\[\d\] (\d+)$", out, re.M)
+    assert len(pids) == 2, out
+    rows = table(nest.run("ps"))
+    sleeps = [r["PID"] for r in rows if r["CMD"] == "sleep 100"]
+    assert sorted(sleeps) == sorted(pids), rows
+    nest.run("kill %1 %2")
+    nest.run("wait")
+
+
+def test_case3_inside_a_new_pid_namespace_the_sleeps_are_2_and_3(nest):
+    nest.send("unshare -p -f sh\r")
+    nest.wait_for_prompt(timeout=20)
+    assert nest.run("echo $$") == "1"
+    out = nest.run("sleep 100 & sleep 100 &")
+    assert re.findall(r"^\[\d\] (\d+)$", out, re.M) == ["2", "3"], out
+    rows = table(nest.run("ps"))
+    assert [(r["PID"], r["CMD"]) for r in rows[:3]] == [("1", "sh"), ("2", "sleep 100"), ("3", "sleep 100")], rows
+    # ^P: the kernel's own table has both numbers of each sleep.
+    before = len(nest.console())
+    nest.send("\x10")
+    nest.expect(r"sleep\s+\d+\s+\d+,3 \(level 1\)")
+    dump = nest.console()[before:]
+    assert re.search(r"sleep\s+\d+\s+\d+,2 \(level 1\)", dump), dump
+    nest.send("\r")
+    nest.wait_for_prompt()
+    # Leaving the namespace's init ends the namespace: its sleeps are killed.
+    nest.send("exit\r")
+    nest.wait_for_prompt(timeout=20)
+    assert "sleep" not in nest.run("ps -e"), "the namespace's sleeps outlived its init"
+
+
+def test_case3_root_view_shows_both_numbers_and_the_parent_chain(nest):
+    nest.run("unshare -p -f sh -c 'sleep 100 & sleep 100 & wait' &")
+    rows = table(nest.run("ps -o pid,ppid,nspid,args"))
+    by_pid = {r["PID"]: r for r in rows}
+    sleeps = [r for r in rows if r["COMMAND"] == "sleep 100"]
+    assert sorted(r["NSPID"].split(",")[1] for r in sleeps) == ["2", "3"], rows
+    for r in sleeps:
+        assert r["NSPID"].split(",")[0] == r["PID"], "the first NSPID number is the root PID: %s" % r
+    ns_init = by_pid[sleeps[0]["PPID"]]
+    assert ns_init["NSPID"] == ns_init["PID"] + ",1", "the sleeps' parent is PID 1 inside: %s" % ns_init
+    unshare = by_pid[ns_init["PPID"]]
+    assert unshare["COMMAND"].startswith("unshare -p -f"), unshare
+    shell = by_pid[unshare["PPID"]]
+    assert shell["COMMAND"] == "sh" and shell["NSPID"] == shell["PID"], shell
+
+    tree = nest.run("pstree -p")
+    assert re.search(r"unshare\(%s\)───sh\(%s\)\{pidns 1\}" % (unshare["PID"], ns_init["PID"]), tree), tree
+
+    status = nest.run("grep NSpid /proc/%s/status" % sleeps[0]["PID"])
+    assert re.fullmatch(r"NSpid:\t%s\t\d" % sleeps[0]["PID"], status), status
+
+    inside = table(nest.run("nsenter -t %s -p ps" % ns_init["PID"]))
+    assert [r["PID"] for r in inside][:3] == ["1", "2", "3"], inside
+
+    # SIGKILL from the root namespace reaches the namespace's init, and with it the sleeps.
+    nest.run("kill -9 %s; wait" % ns_init["PID"])
+    assert "sleep" not in nest.run("ps -e")
+
+
+def test_case2_the_host_sees_one_qemu_and_no_guest_sleep():
+    result = subprocess.run([os.path.join(ROOT, "tools", "seed-vm-view.sh")], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    guest = [l.split("|")[0].rstrip() for l in result.stdout.splitlines() if "|" in l]
+    assert sum(l.endswith(" sleep 100") for l in guest) == 2, result.stdout
+    assert "qemu-system-x86_64" in result.stdout
+    assert "host processes running 'sleep 100': 0" in result.stdout, result.stdout
