@@ -24,9 +24,10 @@ until grep -q GUEST-PS-END "$log" 2>/dev/null; do
     fi
     sleep 1
 done
-tr -d '\r' < "$log" | sed -n '/GUEST-PS-BEGIN/,/GUEST-PS-END/p' | grep -v GUEST-PS > "$guest"
+tr -d '\r' < "$log" | sed -n '/GUEST-PS-BEGIN/,/GUEST-PS-END/p' | grep -v GUEST-PS |
+    cut -c1-50 > "$guest"
 {
-    ps -o pid,ppid,stat,args -p "$qemu" | cut -c1-60
+    ps -o pid,ppid,stat,args --ppid "$qemu" | cut -c1-60    # QEMU itself, under timeout
     echo "host processes running 'sleep 100': $(pgrep -c -f '^sleep 100$' || true)"
 } > "$host"
 printf '%-50s | %s\n' "inside the VM (nest's ps -e)" "on the host (ps)"
