@@ -48,6 +48,7 @@ help:
 	@echo "make run-uefi   the same under UEFI firmware (OVMF) through GRUB"
 	@echo "make test       unit, ABI and system tests; last line: N passed, N failed"
 	@echo "make gdb        QEMU paused with a gdb stub, gdb stopped at kmain"
+	@echo "make bench      nest and Linux side by side in the same QEMU (docs/performance.md)"
 	@echo "make deps       install the Debian packages nest needs"
 	@echo "make clean      remove build/"
 	@echo "Variables: CMDLINE='init=/bin/sh -- -i' QEMU_MEMORY=512M ACCEL=tcg|kvm"
@@ -114,6 +115,7 @@ $(BUILD)/nest.iso: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio iso/boot/grub/gru
 iso: $(BUILD)/nest.iso
 
 -include boot/efi/Makefile.inc
+include tools/bench.mk
 
 compile_commands.json: Makefile $(KERNEL_C)
 	@tools/compile-commands.sh "$(CURDIR)" "$(CC) $(KERNEL_CFLAGS)" $(KERNEL_C) > $@

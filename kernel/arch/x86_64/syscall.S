@@ -14,6 +14,7 @@
 
     .cfi_sections .debug_frame
     .text
+    .balign 64                          /* keep the hot entry path inside one page */
     .globl syscall_entry
 syscall_entry:
     .cfi_startproc simple

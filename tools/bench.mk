@@ -1,0 +1,10 @@
+# bench.mk - `make bench`, included from the Makefile: run userland/bench on nest and on
+# Debian's Linux kernel under the same QEMU (TCG) and print both with their ratio.
+# tools/bench.py does the booting and fetches the Linux kernel into $(BUILD)/linux/;
+# results go to $(BUILD)/bench.json, console logs to $(BUILD)/bench/. See docs/performance.md.
+
+BENCH_MEMORY ?= 1G
+
+.PHONY: bench
+bench: deps $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/userland/bench
+	$(Q)$(PYTHON) tools/bench.py --build $(BUILD) --memory $(BENCH_MEMORY)
