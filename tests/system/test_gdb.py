@@ -24,8 +24,10 @@ class Gdb:
     """An interactive gdb attached to nest's QEMU stub."""
 
     def __init__(self, port):
+        env = dict(os.environ, TERM="dumb")  # no colours or escape sequences in the output
         self.child = pexpect.spawn("timeout", ["300", "gdb", "-q", "-nx", "-x", GDB_SCRIPT, KERNEL],
-                                   cwd=ROOT, encoding="utf-8", timeout=60, dimensions=(200, 250))
+                                   cwd=ROOT, env=env, encoding="utf-8", timeout=60,
+                                   dimensions=(200, 250))
         self.child.expect(GDB_PROMPT)
         self.command("target remote 127.0.0.1:%d" % port)
 
@@ -87,7 +89,7 @@ def test_kps_fork_breakpoint_and_user_symbols():
         # backtrace goes back to the system-call entry.
         gdb.command("break sys_fork")
         gdb.start("continue")
-        nest.send("true\r")
+        nest.send("/bin/true\r")  # not the built-in: the shell must fork
         out = gdb.wait_stop()
         assert re.search(r"Breakpoint \d+, sys_fork", out), out
         bt = gdb.command("bt")

@@ -100,10 +100,9 @@ class KCurrent(gdb.Command):
 
 
 def symbol_at(address):
-    block = gdb.block_for_pc(address)
-    while block and not block.function:
-        block = block.superblock
-    return block.function.name if block and block.function else "??"
+    """The function (ELF symbol, so not an inlined piece) containing address."""
+    text = gdb.execute("info symbol 0x%x" % address, to_string=True)
+    return text.split(" in section")[0].strip() if "No symbol" not in text else "??"
 
 
 class KBt(gdb.Command):
