@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "boot_info.h"
 #include "cmdline.h"
+#include "console.h"
 #include "cpu.h"
 #include "fs.h"
 #include "mm.h"
@@ -96,6 +97,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     pic_init();
     acpi_init(bi->acpi_rsdp);
     setup_memory(bi);
+    fbcon_init(&bi->framebuffer); /* from here on, messages appear on the screen too */
     timer_init();
     syscall_init();
     sched_init(options.sched);
@@ -104,6 +106,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     vfs_init();
     initramfs_unpack_all(bi);
     serial_enable_input();
+    keyboard_init();
     sti();
 
     char *argv[CMDLINE_MAX_INIT_ARGS + 2];
