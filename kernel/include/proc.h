@@ -63,6 +63,7 @@ struct proc {
     sigset_t sig_blocked;       /* rt_sigprocmask */
     sigset_t saved_mask;        /* restored after a ppoll/pselect/sigsuspend mask */
     bool restore_saved_mask;
+    struct signal_stack alt_stack; /* sigaltstack: where SA_ONSTACK handlers run */
     struct k_sigaction *actions;   /* handlers, NSIG of them (allocated apart: 2 KiB) */
     struct signal_info sig_info[NSIG]; /* about each pending signal */
     bool group_stop_notify;     /* stopped or continued: the parent's wait4 may report it */

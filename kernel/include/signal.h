@@ -58,6 +58,7 @@
 /* si_code values */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_TKILL (-6)
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
@@ -100,6 +101,18 @@ struct signal_info {
     int32_t pad;
     uint64_t addr;  /* si_addr (faults) */
 };
+
+/* An alternate signal stack (sigaltstack), as stack_t. */
+struct signal_stack {
+    uint64_t sp;
+    int32_t flags; /* SS_ONSTACK, SS_DISABLE */
+    int32_t pad;
+    uint64_t size;
+};
+
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define MINSIGSTKSZ 2048
 
 struct proc;
 struct trap_frame;

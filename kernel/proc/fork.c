@@ -76,6 +76,7 @@ static int copy_process_state(struct proc *child, struct proc *parent, uint64_t 
     child->umask = parent->umask;
     memcpy(child->actions, parent->actions, NSIG * sizeof(struct k_sigaction));
     child->sig_blocked = parent->sig_blocked;
+    child->alt_stack = parent->alt_stack;
     __asm__ volatile("fxsave64 %0" : "=m"(parent->fpu)); /* the parent's live FPU state */
     memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
     child->fs_base = rdmsr(MSR_FS_BASE);

@@ -236,6 +236,9 @@ static void save_registers(struct sigcontext *sc, const struct trap_frame *tf)
 static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct trap_frame *tf)
 {
     uint64_t sp = tf->rsp - RED_ZONE;
+    bool on_alt = p->alt_stack.size && tf->rsp - p->alt_stack.sp < p->alt_stack.size;
+    if ((a->flags & SA_ONSTACK) && p->alt_stack.size && !on_alt)
+        sp = p->alt_stack.sp + p->alt_stack.size; /* switch to the alternate stack */
     uint64_t fpstate = ALIGN_DOWN(sp - FPSTATE_SIZE, 64);
     uint64_t frame_address = ALIGN_DOWN(fpstate - sizeof(struct rt_sigframe), 16) - 8;
 
@@ -251,7 +254,9 @@ static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct t
     frame.uc.mcontext.fpstate = fpstate;
     frame.uc.mcontext.oldmask = p->sig_blocked;
     frame.uc.sigmask = p->restore_saved_mask ? p->saved_mask : p->sig_blocked;
-    frame.uc.ss_flags = 2; /* SS_DISABLE: no alternate stack */
+    frame.uc.ss_sp = p->alt_stack.sp;
+    frame.uc.ss_size = p->alt_stack.size;
+    frame.uc.ss_flags = p->alt_stack.size ? (on_alt ? SS_ONSTACK : 0) : SS_DISABLE;
     const struct signal_info *si = &p->sig_info[sig - 1];
     frame.info.si_signo = sig;
     frame.info.si_code = si->code;

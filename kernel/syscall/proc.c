@@ -70,6 +70,22 @@ static long signal_one(struct proc *p, int sig)
     return 0;
 }
 
+/* tkill/tgkill: like kill to one process, but the receiver learns it came from tkill. */
+static long signal_thread(int tid, int sig)
+{
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    struct proc *p = find_proc_for_current(tid);
+    if (!p)
+        return -ESRCH;
+    if (sig) {
+        struct siginfo si = {.si_signo = sig, .si_code = SI_TKILL};
+        si.si_pid = pid_nr_ns(current_proc()->pid, proc_pid_ns(p));
+        signal_send(p, sig, &si);
+    }
+    return 0;
+}
+
 /* kill(-1, sig): every process the caller can see except itself and its namespace's
  * init (numbers > 1). */
 static long signal_all_visible(int sig)
@@ -121,7 +137,7 @@ long sys_tkill(int tid, int sig)
 {
     if (tid <= 0)
         return -EINVAL;
-    return sys_kill(tid, sig);
+    return signal_thread(tid, sig);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
@@ -130,7 +146,7 @@ long sys_tgkill(int tgid, int tid, int sig)
         return -EINVAL;
     if (tgid != tid)
         return -ESRCH; /* every process has exactly one thread */
-    return sys_kill(tid, sig);
+    return signal_thread(tid, sig);
 }
 
 /* The process numbered nr for the caller; 0 means the caller itself. */

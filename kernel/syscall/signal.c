@@ -97,3 +97,38 @@ long sys_rt_sigsuspend(const uint64_t *user_mask, size_t sigsetsize)
     p->sig_blocked = mask & ~UNBLOCKABLE;
     return wait_for_signal();
 }
+
+/* Is the user stack pointer sp on p's alternate signal stack? */
+static bool on_alt_stack(const struct proc *p, uint64_t sp)
+{
+    return p->alt_stack.size && sp - p->alt_stack.sp < p->alt_stack.size;
+}
+
+long sys_sigaltstack(const void *user_ss, void *user_old)
+{
+    struct proc *p = current_proc();
+    bool active = on_alt_stack(p, p->tf->rsp);
+    if (user_old) {
+        struct signal_stack old = p->alt_stack;
+        old.flags = !old.size ? SS_DISABLE : active ? SS_ONSTACK : 0;
+        if (copy_to_user(user_old, &old, sizeof(old)) < 0)
+            return -EFAULT;
+    }
+    if (!user_ss)
+        return 0;
+    struct signal_stack ss;
+    if (copy_from_user(&ss, user_ss, sizeof(ss)) < 0)
+        return -EFAULT;
+    if (active)
+        return -EPERM; /* cannot change the stack a handler is running on */
+    if (ss.flags & ~SS_DISABLE)
+        return -EINVAL;
+    if (ss.flags & SS_DISABLE) {
+        p->alt_stack = (struct signal_stack){0, 0, 0, 0};
+        return 0;
+    }
+    if (ss.size < MINSIGSTKSZ)
+        return -ENOMEM;
+    p->alt_stack = (struct signal_stack){ss.sp, 0, 0, ss.size};
+    return 0;
+}

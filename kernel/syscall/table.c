@@ -29,7 +29,7 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(getuid), ENTRY(getgid), ENTRY(setuid), ENTRY(setgid), ENTRY(geteuid),
     ENTRY(getegid), ENTRY(setpgid), ENTRY(getppid), ENTRY(getpgrp), ENTRY(setsid),
     ENTRY(getgroups), ENTRY(getresuid), ENTRY(getresgid), ENTRY(getpgid), ENTRY(getsid),
-    ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(prctl), ENTRY(arch_prctl),
+    ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(sigaltstack), ENTRY(prctl), ENTRY(arch_prctl),
     ENTRY(setrlimit), ENTRY(sync), ENTRY(mount), ENTRY(umount2), ENTRY(reboot), ENTRY(gettid),
     ENTRY(tkill), ENTRY(time), ENTRY(futex), ENTRY(sched_getaffinity), ENTRY(getdents64),
     ENTRY(set_tid_address), ENTRY(clock_gettime), ENTRY(clock_getres), ENTRY(clock_nanosleep),
