@@ -84,7 +84,10 @@ def test_case3_root_view_shows_both_numbers_and_the_parent_chain(nest):
     inside = table(nest.run("nsenter -t %s -p ps" % ns_init["PID"]))
     assert [r["PID"] for r in inside][:3] == ["1", "2", "3"], inside
 
-    # SIGKILL from the root namespace reaches the namespace's init, and with it the sleeps.
+    # SIGTERM, whose action is the default, does not reach the namespace's init...
+    nest.run("kill %s" % ns_init["PID"])
+    assert ns_init["PID"] in [r["PID"] for r in table(nest.run("ps -o pid,args"))], "init died of SIGTERM"
+    # ...but SIGKILL from the root namespace does, and with it go the sleeps.
     nest.run("kill -9 %s; wait" % ns_init["PID"])
     assert "sleep" not in nest.run("ps -e")
 
