@@ -422,8 +422,10 @@ static void generate_stat(const struct proc *p, struct text *t)
     add(t, "%d (%s) %c %d %d %d %d %d 0 ", pid_nr_ns(p->pid, ns), p->name, state_letter(p),
         parent_nr(p, ns), pid_nr_ns(p->pgrp, ns), pid_nr_ns(p->session, ns), p->tty_nr,
         foreground ? pid_nr_ns(foreground, ns) : -1);
-    add(t, "%lu 0 0 0 %lu %lu %lu %lu 20 0 1 0 %lu ", p->min_faults, p->utime_ticks,
-        p->stime_ticks, p->cutime_ticks, p->cstime_ticks, p->start_ticks);
+    add(t, "%lu 0 0 0 %lu %lu %lu %lu 20 0 1 0 %lu ", p->min_faults,
+        TICKS_TO_USER_HZ(p->utime_ticks), TICKS_TO_USER_HZ(p->stime_ticks),
+        TICKS_TO_USER_HZ(p->cutime_ticks), TICKS_TO_USER_HZ(p->cstime_ticks),
+        TICKS_TO_USER_HZ(p->start_ticks));
     add(t, "%lu %lu 18446744073709551615 0 0 0 0 0 ", virtual_size(mm), resident_pages(mm));
     add(t, "%lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 ", p->sig_pending, p->sig_blocked,
         signals_with_action(p, false), signals_with_action(p, true), p->exit_signal);

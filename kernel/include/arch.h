@@ -24,7 +24,9 @@ void pic_end_of_interrupt(int irq);
 void irq_dispatch(int irq);
 
 /* The timer: HZ ticks a second drive the scheduler; the clock reads nanoseconds. */
-#define HZ 100
+#define HZ 1000    /* timer ticks a second: sleeps are precise to 1 ms */
+#define USER_HZ 100 /* clock ticks as user space counts them (times, /proc, AT_CLKTCK) */
+#define TICKS_TO_USER_HZ(t) ((t) / (HZ / USER_HZ))
 void timer_init(void);
 uint64_t clock_monotonic_ns(void);
 extern volatile uint64_t jiffies;

@@ -231,7 +231,7 @@ static long build_stack(struct mm *mm, struct exec_args *ea, const struct elf_im
                        AT_ENTRY,  image->entry,        AT_UID,    0,
                        AT_EUID,   0,                   AT_GID,    0,
                        AT_EGID,   0,                   AT_HWCAP,  0,
-                       AT_CLKTCK, HZ,                  AT_SECURE, 0,
+                       AT_CLKTCK, USER_HZ,               AT_SECURE, 0,
                        AT_RANDOM, random_addr,         AT_EXECFN, execfn_addr,
                        AT_NULL,   0};
     size_t words = 1 + ea->argc + 1 + ea->envc + 1 + ARRAY_SIZE(auxv);

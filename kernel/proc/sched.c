@@ -201,7 +201,8 @@ int sleep_on(struct wait_queue *wq, uint64_t deadline)
     return p->timed_out ? -ETIMEDOUT : 0;
 }
 
-/* Round a duration up to whole ticks, plus one: a sleep never ends early. */
+/* Round a duration up to whole ticks, plus one: the current tick is already partly gone,
+ * so this many tick boundaries from now is never too early. */
 uint64_t ns_to_jiffies_ceil(uint64_t ns)
 {
     uint64_t tick_ns = 1000000000UL / HZ;

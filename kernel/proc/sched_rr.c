@@ -3,10 +3,11 @@
  * One FIFO run queue; each process runs for at most RR_TIME_SLICE ticks, then goes to the
  * back. A process that wakes up goes to the back too, with what was left of its slice.
  */
+#include "arch.h"
 #include "proc.h"
 #include "sched.h"
 
-#define RR_TIME_SLICE 5 /* ticks: 50 ms at HZ = 100 */
+#define RR_TIME_SLICE (HZ / 20) /* ticks: 50 ms */
 
 static struct list_head run_queue;
 

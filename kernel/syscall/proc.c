@@ -405,10 +405,11 @@ long sys_getrusage(int who, void *user_usage)
 long sys_times(void *user_buf)
 {
     struct proc *p = current_proc();
-    uint64_t t[4] = {p->utime_ticks, p->stime_ticks, p->cutime_ticks, p->cstime_ticks};
+    uint64_t t[4] = {TICKS_TO_USER_HZ(p->utime_ticks), TICKS_TO_USER_HZ(p->stime_ticks),
+                     TICKS_TO_USER_HZ(p->cutime_ticks), TICKS_TO_USER_HZ(p->cstime_ticks)};
     if (user_buf && copy_to_user(user_buf, t, sizeof(t)) < 0)
         return -EFAULT;
-    return (long)jiffies;
+    return (long)TICKS_TO_USER_HZ(jiffies);
 }
 
 long sys_sched_getaffinity(int pid, size_t size, void *user_mask)

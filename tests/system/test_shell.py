@@ -23,8 +23,11 @@ def test_two_background_sleeps_print_job_lines_and_ps_lists_them(nest):
     out = nest.run("sleep 100 & sleep 100 &")
     pids = job_pids(out)
     assert len(pids) == 2, "expected two '[N] PID' lines, got:\n" + out
-    ps = nest.run("ps")
-    listed = [int(line.split()[0]) for line in ps.splitlines()[1:] if line.split()[-2:] == ["sleep", "100"]]
+    for _ in range(50):  # until both jobs have exec'd sleep (a real check each time)
+        ps = nest.run("ps")
+        listed = [int(l.split()[0]) for l in ps.splitlines()[1:] if l.split()[-2:] == ["sleep", "100"]]
+        if len(listed) == 2:
+            break
     assert sorted(listed) == sorted(pids), "ps listed sleeps %s, jobs were %s:\n%s" % (listed, pids, ps)
     grep = nest.run("ps | grep sleep")
     grepped = sorted(int(line.split()[0]) for line in grep.splitlines())

@@ -27,11 +27,21 @@ def table(output):
     return rows
 
 
+def ps_until(nest, command, ready, attempts=50):
+    """Run a ps command until ready(rows) holds: background jobs need a moment to fork and
+    exec. Each attempt is a real check; after the last one the test fails."""
+    for _ in range(attempts):
+        rows = table(nest.run(command))
+        if ready(rows):
+            return rows
+    raise AssertionError("%r never showed the expected processes: %s" % (command, rows))
+
+
 def test_case1_native_two_sleeps_in_ps(nest):
     out = nest.run("sleep 100 & sleep 100 &")
     pids = re.findall(r"^\[\d\] (\d+)$", out, re.M)
     assert len(pids) == 2, out
-    rows = table(nest.run("ps"))
+    rows = ps_until(nest, "ps", lambda rows: sum(r["CMD"] == "sleep 100" for r in rows) == 2)
     sleeps = [r["PID"] for r in rows if r["CMD"] == "sleep 100"]
     assert sorted(sleeps) == sorted(pids), rows
     nest.run("kill %1 %2")
@@ -44,7 +54,7 @@ def test_case3_inside_a_new_pid_namespace_the_sleeps_are_2_and_3(nest):
     assert nest.run("echo $$") == "1"
     out = nest.run("sleep 100 & sleep 100 &")
     assert re.findall(r"^\[\d\] (\d+)$", out, re.M) == ["2", "3"], out
-    rows = table(nest.run("ps"))
+    rows = ps_until(nest, "ps", lambda rows: sum(r["CMD"] == "sleep 100" for r in rows) == 2)
     assert [(r["PID"], r["CMD"]) for r in rows[:3]] == [("1", "sh"), ("2", "sleep 100"), ("3", "sleep 100")], rows
     # ^P: the kernel's own table has both numbers of each sleep.
     before = len(nest.console())
@@ -62,7 +72,8 @@ def test_case3_inside_a_new_pid_namespace_the_sleeps_are_2_and_3(nest):
 
 def test_case3_root_view_shows_both_numbers_and_the_parent_chain(nest):
     nest.run("unshare -p -f sh -c 'sleep 100 & sleep 100 & wait' &")
-    rows = table(nest.run("ps -o pid,ppid,nspid,args"))
+    rows = ps_until(nest, "ps -o pid,ppid,nspid,args",
+                    lambda rows: sum(r["COMMAND"] == "sleep 100" for r in rows) == 2)
     by_pid = {r["PID"]: r for r in rows}
     sleeps = [r for r in rows if r["COMMAND"] == "sleep 100"]
     assert sorted(r["NSPID"].split(",")[1] for r in sleeps) == ["2", "3"], rows

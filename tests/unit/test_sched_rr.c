@@ -7,10 +7,11 @@
 #define _ISOC11_SOURCE
 #include "unit.h"
 
+#include "arch.h"
 #include "proc.h"
 #include "sched.h"
 
-#define RR_TIME_SLICE 5 /* as in sched_rr.c */
+#define RR_TIME_SLICE (HZ / 20) /* as in sched_rr.c */
 
 extern const struct sched_policy sched_rr_policy;
 extern const struct sched_policy sched_fifo_policy;
