@@ -274,6 +274,13 @@ static char *file_page(struct inode *inode, uint64_t index, bool allocate)
     return *page_slot ? P2V(*page_slot) : NULL;
 }
 
+/* The frame of page index, or 0 for a hole (see inode_ops.page_frame). */
+static uint64_t ramfs_page_frame(struct inode *inode, uint64_t index)
+{
+    char *page = file_page(inode, index, false);
+    return page ? V2P(page) : 0;
+}
+
 /* Copy file data out page by page; holes read as zeros. */
 static ssize_t ramfs_read(struct inode *inode, void *buf, size_t n, uint64_t offset,
                           copy_fn copy)
@@ -399,6 +406,7 @@ static const struct inode_ops ramfs_ops = {
     .read = ramfs_read,
     .write = ramfs_write,
     .truncate = ramfs_truncate,
+    .page_frame = ramfs_page_frame,
     .release = ramfs_release,
 };
 

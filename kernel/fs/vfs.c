@@ -71,6 +71,13 @@ void inode_put(struct inode *inode)
 }
 
 /* Read file data into a kernel buffer: bytes read (0 at the end) or -errno. */
+/* The physical frame holding page index of a file's data, if its file system keeps the data
+ * in frames (ramfs does): the page-cache page that file mappings share. 0 otherwise. */
+uint64_t inode_page_frame(struct inode *inode, uint64_t index)
+{
+    return inode->ops->page_frame ? inode->ops->page_frame(inode, index) : 0;
+}
+
 ssize_t inode_read(struct inode *inode, void *buf, size_t n, uint64_t offset)
 {
     if (S_ISDIR(inode->mode))

@@ -290,6 +290,9 @@ struct inode_ops {
     ssize_t (*write)(struct inode *inode, const void *buf, size_t n, uint64_t offset,
                      copy_fn copy);
     int (*truncate)(struct inode *inode, uint64_t size);
+    /* the frame that holds page number index of the file, or 0 (a hole, or a file system
+     * that keeps no pages): lets mmap and exec map file data without copying it */
+    uint64_t (*page_frame)(struct inode *inode, uint64_t index);
     /* the last reference is gone: free the file system's data */
     void (*release)(struct inode *inode);
 };
@@ -316,6 +319,7 @@ struct inode *inode_alloc(mode_t mode, uint32_t dev, const struct inode_ops *ops
 struct inode *inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 ssize_t inode_read(struct inode *inode, void *buf, size_t n, uint64_t offset);
+uint64_t inode_page_frame(struct inode *inode, uint64_t index); /* 0 if not a kept page */
 ssize_t inode_write(struct inode *inode, const void *buf, size_t n, uint64_t offset);
 uint64_t inode_size(const struct inode *inode);
 mode_t inode_mode(const struct inode *inode);      /* S_IFMT bits and permissions */

@@ -486,6 +486,21 @@ static int fill_page(struct vm_area *a, uint64_t page_va, void *page)
     return got < 0 ? (int)got : 0;
 }
 
+/* For a read or execute fault on a private file mapping: the file's own page, shared
+ * (the "page cache"), when the whole page is file data. Mapped read-only with one more
+ * reference, so a write copies it like any copy-on-write page. Programs' code thus stays
+ * in the same frames from one exec to the next. 0 when it cannot be shared. */
+static uint64_t shared_file_frame(struct vm_area *a, uint64_t page_va)
+{
+    uint64_t rel = page_va - a->start;
+    if (!a->file || rel + PAGE_SIZE > a->file_size || (a->file_offset & (PAGE_SIZE - 1)))
+        return 0;
+    uint64_t frame = inode_page_frame(a->file, (a->file_offset + rel) / PAGE_SIZE);
+    if (frame)
+        frame_ref(frame);
+    return frame;
+}
+
 /* Make address present (and writable, if write) in mm, as a fault would. 0 or -errno. */
 int vm_populate(struct mm *mm, uint64_t address, bool write)
 {
@@ -501,6 +516,11 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
     if (!pte)
         return -ENOMEM;
     if (!(*pte & PTE_PRESENT)) {
+        uint64_t shared = write ? 0 : shared_file_frame(a, va);
+        if (shared) {
+            *pte = shared | (pte_flags_for(a->prot) & ~PTE_WRITE);
+            return 0;
+        }
         uint64_t frame = frame_alloc();
         if (!frame)
             return -ENOMEM;
@@ -592,26 +612,20 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
 }
 
 /* Make physical [phys, phys+size) reachable at P2V(phys) even if it is not RAM (a
- * framebuffer, say): device memory lies outside the direct map built at boot. Returns
- * the virtual address, or NULL if page tables could not be allocated. */
+ * framebuffer, say): device memory lies outside the direct map built at boot. 4 KiB pages:
+ * under QEMU's TCG, one more 2 MiB mapping far from the others made every TLB flush a full
+ * one, and fork four times slower. Returns the virtual address, or NULL when page tables
+ * could not be allocated. */
 void *vm_map_physical(uint64_t phys, uint64_t size)
 {
-    for (uint64_t pa = ALIGN_DOWN(phys, 0x200000UL); pa < phys + size; pa += 0x200000) {
+    for (uint64_t pa = ALIGN_DOWN(phys, PAGE_SIZE); pa < phys + size; pa += PAGE_SIZE) {
         uint64_t va = PHYS_MAP_BASE_ADDR + pa;
-        uint64_t *table = P2V(kernel_pml4_phys);
-        for (int shift = 39; shift > 21; shift -= 9) {
-            uint64_t *entry = &table[(va >> shift) & 511];
-            if (!(*entry & PTE_PRESENT)) {
-                uint64_t frame = frame_alloc_zeroed();
-                if (!frame)
-                    return NULL;
-                *entry = frame | PTE_PRESENT | PTE_WRITE;
-            }
-            table = table_at(*entry);
-        }
-        uint64_t *pde = &table[(va >> 21) & 511];
-        if (!(*pde & PTE_PRESENT))
-            *pde = pa | PTE_PRESENT | PTE_WRITE | PTE_LARGE | PTE_GLOBAL | PTE_NX;
+        uint64_t *pte = vm_walk(kernel_pml4_phys, va, true);
+        if (!pte)
+            return NULL;
+        if (*pte & PTE_LARGE)
+            continue; /* RAM already mapped by the direct map */
+        *pte = pa | PTE_PRESENT | PTE_WRITE | PTE_GLOBAL | PTE_NX;
         invlpg(va);
     }
     return P2V(phys);
