@@ -46,6 +46,7 @@ typedef int (*check_fn)(void *context);
  * interrupts off so that a tty interrupt cannot slip in between it and the sleep. */
 static int wait_until_ready(check_fn check, void *context, int64_t timeout_ns)
 {
+    int64_t deadline_ns = timeout_ns > 0 ? (int64_t)clock_monotonic_ns() + timeout_ns : 0;
     uint64_t deadline = timeout_ns > 0 ? jiffies + ns_to_jiffies_ceil((uint64_t)timeout_ns) : 0;
     bool timed_out = timeout_ns == 0;
     for (;;) {
@@ -59,7 +60,13 @@ static int wait_until_ready(check_fn check, void *context, int64_t timeout_ns)
         irq_restore(was);
         if (error == -EINTR)
             return -ERESTARTNOHAND;
-        timed_out = error == -ETIMEDOUT;
+        if (error == -ETIMEDOUT) {
+            /* Ticks and the TSC clock may disagree by a little: never return early. */
+            int64_t left = deadline_ns - (int64_t)clock_monotonic_ns();
+            timed_out = left <= 0;
+            if (!timed_out)
+                deadline = jiffies + ns_to_jiffies_ceil((uint64_t)left);
+        }
     }
 }
 

@@ -275,9 +275,9 @@ static char *file_page(struct inode *inode, uint64_t index, bool allocate)
 }
 
 /* The frame of page index, or 0 for a hole (see inode_ops.page_frame). */
-static uint64_t ramfs_page_frame(struct inode *inode, uint64_t index)
+static uint64_t ramfs_page_frame(struct inode *inode, uint64_t index, bool allocate)
 {
-    char *page = file_page(inode, index, false);
+    char *page = file_page(inode, index, allocate);
     return page ? V2P(page) : 0;
 }
 

@@ -73,9 +73,9 @@ void inode_put(struct inode *inode)
 /* Read file data into a kernel buffer: bytes read (0 at the end) or -errno. */
 /* The physical frame holding page index of a file's data, if its file system keeps the data
  * in frames (ramfs does): the page-cache page that file mappings share. 0 otherwise. */
-uint64_t inode_page_frame(struct inode *inode, uint64_t index)
+uint64_t inode_page_frame(struct inode *inode, uint64_t index, bool allocate)
 {
-    return inode->ops->page_frame ? inode->ops->page_frame(inode, index) : 0;
+    return inode->ops->page_frame ? inode->ops->page_frame(inode, index, allocate) : 0;
 }
 
 ssize_t inode_read(struct inode *inode, void *buf, size_t n, uint64_t offset)
@@ -109,6 +109,8 @@ void inode_stat(const struct inode *inode, struct stat *st)
     st->st_ino = inode->ino;
     st->st_nlink = inode->nlink;
     st->st_mode = inode->mode;
+    st->st_uid = inode->uid;
+    st->st_gid = inode->gid;
     st->st_rdev = inode->rdev;
     st->st_size = (int64_t)inode->size;
     st->st_blksize = PAGE_SIZE;

@@ -290,9 +290,10 @@ struct inode_ops {
     ssize_t (*write)(struct inode *inode, const void *buf, size_t n, uint64_t offset,
                      copy_fn copy);
     int (*truncate)(struct inode *inode, uint64_t size);
-    /* the frame that holds page number index of the file, or 0 (a hole, or a file system
-     * that keeps no pages): lets mmap and exec map file data without copying it */
-    uint64_t (*page_frame)(struct inode *inode, uint64_t index);
+    /* the frame that holds page number index of the file, or 0 (a hole, unless allocate
+     * asks to fill it; or a file system that keeps no pages): lets mmap and exec map file
+     * data without copying it */
+    uint64_t (*page_frame)(struct inode *inode, uint64_t index, bool allocate);
     /* the last reference is gone: free the file system's data */
     void (*release)(struct inode *inode);
 };
@@ -302,6 +303,7 @@ struct inode {
     uint64_t ino;                /* st_ino, unique within the file system */
     uint32_t dev;                /* st_dev: which file system */
     mode_t mode;                 /* S_IFMT type and permission bits */
+    uint32_t uid, gid;           /* owner, as chown set it (nest checks no permissions) */
     uint32_t nlink;              /* names of it; directories: 2 + subdirectories */
     uint32_t rdev;               /* character devices: the device number */
     uint64_t size;               /* bytes of data (regular files, symlinks) */
@@ -319,7 +321,7 @@ struct inode *inode_alloc(mode_t mode, uint32_t dev, const struct inode_ops *ops
 struct inode *inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 ssize_t inode_read(struct inode *inode, void *buf, size_t n, uint64_t offset);
-uint64_t inode_page_frame(struct inode *inode, uint64_t index); /* 0 if not a kept page */
+uint64_t inode_page_frame(struct inode *inode, uint64_t index, bool allocate); /* 0: none */
 ssize_t inode_write(struct inode *inode, const void *buf, size_t n, uint64_t offset);
 uint64_t inode_size(const struct inode *inode);
 mode_t inode_mode(const struct inode *inode);      /* S_IFMT bits and permissions */

@@ -63,6 +63,7 @@ struct vm_area {
     struct inode *file;   /* file-backed private mapping, or NULL for anonymous memory */
     uint64_t file_offset; /* offset in file of start */
     uint64_t file_size;   /* bytes of file data mapped; the rest of the region is zero */
+    bool past_eof_faults; /* mmap of a file: a page wholly past its end is SIGBUS, not zeros */
     struct vm_area *next; /* sorted by start */
 };
 

@@ -59,6 +59,9 @@
 #define SI_USER 0
 #define SI_KERNEL 0x80
 #define SI_TKILL (-6)
+#define SEGV_MAPERR 1 /* no mapping at the address */
+#define SEGV_ACCERR 2 /* a mapping that does not allow the access */
+#define BUS_ADRERR 2
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
@@ -120,7 +123,7 @@ struct trap_frame;
 /* Post sig to p with the sender's information; the caller has checked permission. */
 void signal_send(struct proc *p, int sig, const struct siginfo *info);
 /* A signal the process cannot block or ignore (a fault in user mode). */
-void signal_force(struct proc *p, int sig);
+void signal_force(struct proc *p, int sig, int code, uint64_t address);
 bool signal_pending(const struct proc *p);
 /* Deliver pending signals on the way back to user mode (may not return: exit). */
 void signal_deliver(struct trap_frame *tf);

@@ -261,6 +261,7 @@ long sys_fchmod(int fd, mode_t mode);
 long sys_fchmodat(int dirfd, const char *user_path, mode_t mode);
 long sys_chown(const char *user_path, uint32_t uid, uint32_t gid);
 long sys_fchown(int fd, uint32_t uid, uint32_t gid);
+long sys_lchown(const char *user_path, uint32_t uid, uint32_t gid);
 long sys_fchownat(int dirfd, const char *user_path, uint32_t uid, uint32_t gid, int flags);
 long sys_utimensat(int dirfd, const char *user_path, const void *user_times, int flags);
 long sys_truncate(const char *user_path, int64_t length);

@@ -179,6 +179,8 @@ struct mm *mm_create(void)
 
 static uint64_t pte_flags_for(int prot)
 {
+    if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return PTE_PRESENT | PTE_NX; /* PROT_NONE: kept, but user access faults */
     uint64_t flags = PTE_PRESENT | PTE_USER;
     if (prot & PROT_WRITE)
         flags |= PTE_WRITE;
@@ -401,7 +403,8 @@ int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool s
     struct vm_area *a = kzalloc(sizeof(*a));
     if (!a)
         return -ENOMEM;
-    *a = (struct vm_area){start, end, prot, shared, file, offset, file_size, NULL};
+    *a = (struct vm_area){.start = start, .end = end, .prot = prot, .shared = shared, .file = file,
+                          .file_offset = offset, .file_size = file_size};
     if (file)
         inode_get(file);
     struct vm_area **link = &mm->areas;
@@ -495,7 +498,18 @@ static uint64_t shared_file_frame(struct vm_area *a, uint64_t page_va)
     uint64_t rel = page_va - a->start;
     if (!a->file || rel + PAGE_SIZE > a->file_size || (a->file_offset & (PAGE_SIZE - 1)))
         return 0;
-    uint64_t frame = inode_page_frame(a->file, (a->file_offset + rel) / PAGE_SIZE);
+    uint64_t frame = inode_page_frame(a->file, (a->file_offset + rel) / PAGE_SIZE, false);
+    if (frame)
+        frame_ref(frame);
+    return frame;
+}
+
+/* A shared file mapping maps the file's own frames, writable if the mapping is: stores go
+ * straight into the file, and every process mapping it sees them. 0 when out of memory. */
+static uint64_t file_frame_for_sharing(struct vm_area *a, uint64_t page_va)
+{
+    uint64_t index = (a->file_offset + (page_va - a->start)) / PAGE_SIZE;
+    uint64_t frame = inode_page_frame(a->file, index, true);
     if (frame)
         frame_ref(frame);
     return frame;
@@ -507,6 +521,9 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
     struct vm_area *a = vm_find_area(mm, address);
     if (!a)
         return -EFAULT;
+    if (a->past_eof_faults &&
+        ALIGN_DOWN(address, PAGE_SIZE) - a->start >= ALIGN_UP(a->file_size, PAGE_SIZE))
+        return -EIO; /* beyond the file's last page: the fault handler sends SIGBUS */
     if (write && !(a->prot & PROT_WRITE))
         return -EFAULT;
     if (!write && !(a->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
@@ -515,6 +532,13 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
     uint64_t *pte = vm_walk(mm->pml4, va, true);
     if (!pte)
         return -ENOMEM;
+    if (!(*pte & PTE_PRESENT) && a->file && a->shared) {
+        uint64_t frame = file_frame_for_sharing(a, va);
+        if (!frame)
+            return -ENOMEM;
+        *pte = frame | pte_flags_for(a->prot);
+        return 0;
+    }
     if (!(*pte & PTE_PRESENT)) {
         uint64_t shared = write ? 0 : shared_file_frame(a, va);
         if (shared) {

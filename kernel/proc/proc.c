@@ -63,9 +63,21 @@ struct proc *proc_alloc(void)
     return p;
 }
 
+/* A namespace init tearing its namespace down waits for every member to be freed, even
+ * those reaped by a parent outside the namespace: tell it, at every level. */
+static void wake_zapping_reapers(struct proc *p)
+{
+    for (int level = 0; p->pid && level <= p->pid->level; level++) {
+        struct proc *reaper = p->pid->numbers[level].ns->child_reaper;
+        if (reaper && reaper != p && reaper->exiting)
+            wake_up(&reaper->wait_children);
+    }
+}
+
 /* Free what is left of a reaped zombie (or of a fork that failed half-way). */
 void proc_free(struct proc *p)
 {
+    wake_zapping_reapers(p);
     list_del(&p->all);
     list_del(&p->sibling);
     proc_count--;

@@ -81,9 +81,12 @@ static void post_signal(struct proc *p, int sig, const struct siginfo *info, boo
 {
     if (p->exiting || p->state == PROC_ZOMBIE || sig < 1 || sig > NSIG)
         return;
+    if (sig != SIGKILL)
+        apply_stop_continue(p, sig); /* even if the signal itself is then ignored (Linux) */
     if (init_immune(p, sig, from_ancestor))
         return;
-    apply_stop_continue(p, sig);
+    if (sig == SIGKILL)
+        apply_stop_continue(p, sig);
     if (sig_discarded(p, sig))
         return;
     if (!(p->sig_pending & SIGBIT(sig))) { /* standard signals do not queue */
@@ -121,13 +124,13 @@ void signal_send(struct proc *p, int sig, const struct siginfo *info)
 
 /* A fault in user mode: the signal is delivered even if blocked or ignored, like Linux's
  * force_sig: a process that ignores SIGSEGV must not loop on the faulting instruction. */
-void signal_force(struct proc *p, int sig)
+void signal_force(struct proc *p, int sig, int code, uint64_t address)
 {
     struct k_sigaction *a = &p->actions[sig - 1];
     if (a->handler == SIG_IGN || (p->sig_blocked & SIGBIT(sig)))
         a->handler = SIG_DFL;
     p->sig_blocked &= ~SIGBIT(sig);
-    p->sig_info[sig - 1] = (struct signal_info){.code = SI_KERNEL};
+    p->sig_info[sig - 1] = (struct signal_info){.code = code, .addr = address};
     p->sig_pending |= SIGBIT(sig);
 }
 
@@ -288,7 +291,7 @@ long sys_rt_sigreturn(void)
     struct trap_frame *tf = p->tf;
     struct rt_sigframe frame;
     if (copy_from_user(&frame, (void *)(tf->rsp - 8), sizeof(frame)) < 0) {
-        signal_force(p, SIGSEGV);
+        signal_force(p, SIGSEGV, SI_KERNEL, 0);
         return 0;
     }
     const struct sigcontext *sc = &frame.uc.mcontext;

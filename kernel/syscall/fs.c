@@ -471,6 +471,8 @@ static void fill_statx(const struct inode *inode, struct statx *stx)
     stx->stx_blksize = (uint32_t)st.st_blksize;
     stx->stx_nlink = (uint32_t)st.st_nlink;
     stx->stx_mode = (uint16_t)st.st_mode;
+    stx->stx_uid = st.st_uid;
+    stx->stx_gid = st.st_gid;
     stx->stx_ino = st.st_ino;
     stx->stx_size = (uint64_t)st.st_size;
     stx->stx_blocks = (uint64_t)st.st_blocks;
@@ -581,11 +583,21 @@ long sys_fchmod(int fd, mode_t mode)
     return result;
 }
 
-/* Everyone is root and every file belongs to root: only "0" and "no change" (-1) are
- * owners that exist. */
-static bool owner_exists(uint32_t uid, uint32_t gid)
+/* chown as root: any owner may be given; -1 keeps one. As in Linux, a change of owner
+ * clears the set-user-ID bit and (if group-executable) the set-group-ID bit of a
+ * non-directory. */
+static void change_owner(struct inode *inode, uint32_t uid, uint32_t gid)
 {
-    return (uid == 0 || uid == (uint32_t)-1) && (gid == 0 || gid == (uint32_t)-1);
+    if (uid != (uint32_t)-1)
+        inode->uid = uid;
+    if (gid != (uint32_t)-1)
+        inode->gid = gid;
+    if (!S_ISDIR(inode->mode) && (uid != (uint32_t)-1 || gid != (uint32_t)-1)) {
+        inode->mode &= ~(mode_t)04000;
+        if (inode->mode & 00010)
+            inode->mode &= ~(mode_t)02000;
+    }
+    inode_changed(inode);
 }
 
 long sys_fchownat(int dirfd, const char *user_path, uint32_t uid, uint32_t gid, int flags)
@@ -596,17 +608,19 @@ long sys_fchownat(int dirfd, const char *user_path, uint32_t uid, uint32_t gid, 
     int error = lookup_at(dirfd, user_path, flags, &inode);
     if (error)
         return error;
-    if (!owner_exists(uid, gid))
-        error = -EPERM;
-    else
-        inode_changed(inode);
+    change_owner(inode, uid, gid);
     inode_put(inode);
-    return error;
+    return 0;
 }
 
 long sys_chown(const char *user_path, uint32_t uid, uint32_t gid)
 {
     return sys_fchownat(AT_FDCWD, user_path, uid, gid, 0);
+}
+
+long sys_lchown(const char *user_path, uint32_t uid, uint32_t gid)
+{
+    return sys_fchownat(AT_FDCWD, user_path, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
 
 long sys_fchown(int fd, uint32_t uid, uint32_t gid)
@@ -615,12 +629,9 @@ long sys_fchown(int fd, uint32_t uid, uint32_t gid)
     int error = fd == AT_FDCWD ? -EBADF : inode_of_fd(fd, &inode);
     if (error)
         return error;
-    if (!owner_exists(uid, gid))
-        error = -EPERM;
-    else
-        inode_changed(inode);
+    change_owner(inode, uid, gid);
     inode_put(inode);
-    return error;
+    return 0;
 }
 
 /* One of utimensat's two times: now, unchanged, or as given. */

@@ -43,8 +43,9 @@ long sys_brk(uint64_t address)
     return (long)mm->brk;
 }
 
-/* The file behind fd for a private file mapping, checked. */
-static int mapping_file(int fd, struct inode **out)
+/* The file behind fd for a file mapping, checked as Linux does: a regular file, open for
+ * reading, and for writing too if a shared mapping may write. */
+static int mapping_file(int fd, bool shared, int prot, struct inode **out)
 {
     int flags;
     int err = fd_inode(fd, out, &flags);
@@ -53,6 +54,8 @@ static int mapping_file(int fd, struct inode **out)
     if (!S_ISREG(inode_mode(*out)))
         return -ENODEV;
     if ((flags & 3) == 1) /* O_WRONLY */
+        return -EACCES;
+    if (shared && (prot & PROT_WRITE) && (flags & 3) != 2) /* not O_RDWR */
         return -EACCES;
     return 0;
 }
@@ -74,9 +77,7 @@ long sys_mmap(uint64_t address, uint64_t length, int prot, int flags, int fd, ui
     struct inode *file = NULL;
     uint64_t file_size = 0;
     if (!(flags & MAP_ANONYMOUS)) {
-        if (shared)
-            return -EINVAL; /* shared file mappings are not supported */
-        int err = mapping_file(fd, &file);
+        int err = mapping_file(fd, shared, prot, &file);
         if (err)
             return err;
         uint64_t total = inode_size(file);
@@ -96,7 +97,11 @@ long sys_mmap(uint64_t address, uint64_t length, int prot, int flags, int fd, ui
             return -ENOMEM;
     }
     int err = vm_map_area(mm, address, size, prot, shared, file, offset, file_size);
-    return err ? err : (long)address;
+    if (err)
+        return err;
+    if (file)
+        vm_find_area(mm, address)->past_eof_faults = true;
+    return (long)address;
 }
 
 long sys_munmap(uint64_t address, uint64_t length)

@@ -281,6 +281,10 @@ long sys_setns(int fd, int nstype)
     struct proc *p = current_proc();
     if (nstype != 0 && nstype != CLONE_NEWPID)
         return -EINVAL;
+    struct file *file = fd_get(fd);
+    if (!file)
+        return -EBADF;
+    file_put(file);
     struct pid_ns *ns = file_pid_ns(fd);
     if (!ns)
         return -EINVAL;

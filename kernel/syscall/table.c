@@ -24,7 +24,7 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(exit), ENTRY(wait4), ENTRY(kill), ENTRY(uname), ENTRY(fcntl), ENTRY(truncate),
     ENTRY(ftruncate), ENTRY(getcwd), ENTRY(chdir), ENTRY(fchdir), ENTRY(rename), ENTRY(mkdir),
     ENTRY(rmdir), ENTRY(creat), ENTRY(link), ENTRY(unlink), ENTRY(symlink), ENTRY(readlink),
-    ENTRY(chmod), ENTRY(fchmod), ENTRY(chown), ENTRY(fchown), ENTRY(umask),
+    ENTRY(chmod), ENTRY(fchmod), ENTRY(chown), ENTRY(fchown), ENTRY(lchown), ENTRY(umask),
     ENTRY(gettimeofday), ENTRY(getrlimit), ENTRY(getrusage), ENTRY(sysinfo), ENTRY(times),
     ENTRY(getuid), ENTRY(getgid), ENTRY(setuid), ENTRY(setgid), ENTRY(geteuid),
     ENTRY(getegid), ENTRY(setpgid), ENTRY(getppid), ENTRY(getpgrp), ENTRY(setsid),

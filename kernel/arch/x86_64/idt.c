@@ -143,11 +143,14 @@ static int signal_for_exception(uint64_t vector)
 /* An exception: fixable page faults are fixed, user faults become signals, the rest panic. */
 static void handle_exception(struct trap_frame *tf)
 {
+    int fault = 0;
+    uint64_t address = 0;
     if (tf->vector == VECTOR_PAGE_FAULT) {
-        uint64_t address = read_cr2();
+        address = read_cr2();
         if (from_user(tf))
             sti();
-        if (vm_handle_fault(address, tf->error) == 0)
+        fault = vm_handle_fault(address, tf->error);
+        if (fault == 0)
             return;
         if (!from_user(tf) && uaccess_fixup(tf))
             return;
@@ -155,14 +158,17 @@ static void handle_exception(struct trap_frame *tf)
     if (!from_user(tf))
         kernel_trap_panic(tf);
     struct proc *p = this_cpu()->current;
-    int sig = signal_for_exception(tf->vector);
-    if (tf->vector == VECTOR_PAGE_FAULT)
+    int sig = fault == -EIO ? SIGBUS : signal_for_exception(tf->vector);
+    int code = SI_KERNEL;
+    if (tf->vector == VECTOR_PAGE_FAULT) {
+        code = sig == SIGBUS ? BUS_ADRERR : vm_find_area(p->mm, address) ? SEGV_ACCERR : SEGV_MAPERR;
         printk(KERN_NOTICE "nest: %s[%d]: page fault at rip 0x%lx, address 0x%lx; signal %d\n",
-               p->name, proc_root_pid(p), tf->rip, read_cr2(), sig);
-    else
+               p->name, proc_root_pid(p), tf->rip, address, sig);
+    } else {
         printk(KERN_NOTICE "nest: %s[%d]: %s at rip 0x%lx; signal %d\n", p->name,
                proc_root_pid(p), exception_names[tf->vector], tf->rip, sig);
-    signal_force(p, sig);
+    }
+    signal_force(p, sig, code, address);
 }
 
 void trap_handler(struct trap_frame *tf)
