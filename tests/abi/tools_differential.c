@@ -1,0 +1,86 @@
+// ABI: pidns
+// tools_differential.c - nest's own tools (grep, wc, head, sleep, ps) run on the same input
+// on Linux and on nest: their output and exit codes must agree. On Linux the tools are the
+// build's userland binaries (build/userland/, found beside build/abi/), on nest /bin's.
+// Runs in a fresh PID namespace so that ps -e lists the same small PIDs on both.
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tool_dir[512];
+
+/* Where the tools are: build/userland next to build/abi on Linux, /bin on nest. */
+static void find_tools(const char *argv0)
+{
+    char copy[512], candidate[600];
+    struct stat st;
+    snprintf(copy, sizeof copy, "%s", argv0);
+    snprintf(candidate, sizeof candidate, "%s/../userland/grep", dirname(copy));
+    if (stat(candidate, &st) == 0) {
+        snprintf(copy, sizeof copy, "%s", argv0);
+        snprintf(tool_dir, sizeof tool_dir, "%s/../userland", dirname(copy));
+    } else {
+        snprintf(tool_dir, sizeof tool_dir, "/bin");
+    }
+}
+
+/* Run args[0] with args, stdin from input_path (or /dev/null); print its output and status. */
+static void run(const char *input_path, char *const args[])
+{
+    const char *tool = args[0];
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", tool_dir, tool);
+    printf("$ %s", tool);
+    for (int i = 1; args[i]; i++)
+        printf(" %s", args[i]);
+    printf("\n");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int in = open(input_path ? input_path : "/dev/null", O_RDONLY);
+        dup2(in, 0);
+        dup2(1, 2);
+        execv(path, args);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    printf("[%s %d]\n", WIFEXITED(status) ? "exit" : "signal",
+           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+#define RUN(input, ...) run(input, (char *[]){__VA_ARGS__, NULL})
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    find_tools(argv[0]);
+    char *text = "/tmp/tools_differential.txt";
+    FILE *f = fopen(text, "w");
+    fputs("alpha one\nBeta two\ngamma three\n\nalphabet soup\nthe end of alpha\n", f);
+    fclose(f);
+
+    RUN(text, "grep", "alpha");
+    RUN(text, "grep", "-n", "-i", "beta");
+    RUN(text, "grep", "-c", "a");
+    RUN(text, "grep", "-v", "-E", "al+pha|two");
+    RUN(text, "grep", "nothing-matches");
+    RUN(text, "grep", "-E", "(");
+    RUN(text, "wc");
+    RUN(text, "wc", "-l");
+    RUN(text, "wc", "-w", text);
+    RUN(text, "head", "-n", "2");
+    RUN(text, "head", "-c", "7");
+    RUN(NULL, "sleep", "0.05");
+    RUN(NULL, "sleep", "1x");
+    RUN(NULL, "sleep", "0.01", "0.01s");
+    RUN(NULL, "sleep");
+    RUN(NULL, "ps", "-e", "-o", "pid,ppid,comm");
+    unlink(text);
+    return 0;
+}
