@@ -39,7 +39,8 @@ NEST_TEST_BIN := $(addprefix $(BUILD)/nest-tests/,$(NEST_TEST_PROGRAMS))
 
 .PHONY: all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
 	bench deps clean help iso
-all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/nest.iso $(BUILD)/nest-efi.img \
+all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/tests.cpio $(BUILD)/nest.iso \
+	$(BUILD)/nest-efi.img \
 	compile_commands.json
 
 help:
@@ -101,10 +102,15 @@ $(BUILD)/nest-tests/%: tests/nest/%.c
 	@echo "  MUSL    $<"
 	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
 
-$(BUILD)/initramfs.cpio: $(USER_BIN) $(ABI_BIN) $(NEST_TEST_BIN) tools/mkinitramfs.sh \
-		$(wildcard userland/etc/*)
+# The root file system, and the test programs as a second boot module (tests.cpio, /tests):
+# test ISOs load both, the everyday ISO only the first, which keeps its boot fast.
+$(BUILD)/initramfs.cpio: $(USER_BIN) tools/mkinitramfs.sh $(wildcard userland/etc/*)
 	@echo "  CPIO    $@"
-	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN) -- $(ABI_BIN) $(NEST_TEST_BIN)
+	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN)
+
+$(BUILD)/tests.cpio: $(ABI_BIN) $(NEST_TEST_BIN) tools/mkinitramfs.sh
+	@echo "  CPIO    $@"
+	$(Q)tools/mkinitramfs.sh --tests-only $(BUILD)/tests-root $@ $(ABI_BIN) $(NEST_TEST_BIN)
 
 # ---- ISO ----
 

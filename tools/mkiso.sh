@@ -7,7 +7,8 @@ shift 3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 mkdir -p "$dir/boot/grub"
-cp "$kernel" "$dir/boot/kernel.elf"
+# Without DWARF: GRUB reads the whole file at every boot (gdb uses build/kernel.elf).
+strip --strip-debug -o "$dir/boot/kernel.elf" "$kernel"
 modules=""
 for m in "$@"; do
     name=$(basename "$m")

@@ -1,16 +1,23 @@
 /* pmm.c - the physical frame allocator.
  *
- * Free frames form a stack: each free frame holds, in its first 8 bytes, the address of the
- * next free frame (reached through the direct map). Allocation and freeing are O(1). A
- * reference count per frame (frame_refs[], placed in the first free memory big enough)
- * lets copy-on-write pages be shared; a frame returns to the stack when its count drops to 0.
+ * Memory never used yet is kept as a list of ranges, handed out from the front; freed frames
+ * form a stack, each holding in its first 8 bytes the address of the next (reached through
+ * the direct map). Allocation takes from the stack first. Both are O(1), and booting touches
+ * no free frame at all (writing a link into every frame at boot made QEMU fault in all of
+ * the guest's memory: seconds with a few GiB). A reference count per frame (frame_refs[],
+ * placed in the first free memory big enough) lets copy-on-write pages be shared; a frame
+ * returns to the stack when its count drops to 0.
  */
 #include "boot_info.h"
 #include "mm.h"
 #include "string.h"
 
-static uint64_t free_list;       /* physical address of the first free frame, 0 if none */
-static uint64_t free_count;      /* frames on the free list */
+static uint64_t free_list;       /* physical address of the first freed frame, 0 if none */
+static uint64_t free_count;      /* frames free: on the list and in the untouched ranges */
+
+#define MAX_UNTOUCHED 64
+static struct phys_range untouched[MAX_UNTOUCHED]; /* never-used frames, [start, end) */
+static int untouched_count;
 static uint64_t total_count;     /* frames ever handed to the allocator */
 static uint16_t *frame_refs;     /* reference count per frame number */
 static uint64_t frame_limit;     /* frames at or above this number have no count */
@@ -35,23 +42,52 @@ static void push_free(uint64_t frame)
     free_count++;
 }
 
+/* Add the frames of [start, end) minus every reserved range to the untouched ranges. */
+static void add_range(uint64_t start, uint64_t end)
+{
+    end = MIN(end, frame_limit * PAGE_SIZE);
+    if (start >= end)
+        return;
+    for (int i = 0; i < reserved_count; i++) {
+        const struct phys_range *r = &reserved_ranges[i];
+        if (start < r->end && r->start < end) { /* cut the reserved part out */
+            add_range(start, ALIGN_DOWN(r->start, PAGE_SIZE));
+            add_range(ALIGN_UP(r->end, PAGE_SIZE), end);
+            return;
+        }
+    }
+    if (untouched_count == MAX_UNTOUCHED)
+        return; /* more holes than expected: the rest of this memory stays unused */
+    untouched[untouched_count++] = (struct phys_range){start, end};
+    free_count += (end - start) / PAGE_SIZE;
+    total_count += (end - start) / PAGE_SIZE;
+}
+
 /* Give every whole, unreserved frame of the usable regions within [low, high) to the
  * allocator. */
 static void add_usable_frames(const struct boot_info *bi, uint64_t low, uint64_t high)
 {
     for (uint32_t i = 0; i < bi->memory_region_count; i++) {
         const struct boot_memory_region *r = &bi->memory[i];
-        if (r->type != BOOT_MEMORY_USABLE)
-            continue;
-        uint64_t start = MAX(ALIGN_UP(r->base, PAGE_SIZE), low);
-        uint64_t end = MIN(ALIGN_DOWN(r->base + r->length, PAGE_SIZE), high);
-        for (uint64_t f = start; f < end; f += PAGE_SIZE) {
-            if (f / PAGE_SIZE >= frame_limit || is_reserved(f, f + PAGE_SIZE))
-                continue;
-            push_free(f);
-            total_count++;
-        }
+        if (r->type == BOOT_MEMORY_USABLE)
+            add_range(MAX(ALIGN_UP(r->base, PAGE_SIZE), low),
+                      MIN(ALIGN_DOWN(r->base + r->length, PAGE_SIZE), high));
     }
+}
+
+/* A frame from the untouched ranges, or 0 when they are used up. */
+static uint64_t take_untouched(void)
+{
+    while (untouched_count > 0) {
+        struct phys_range *r = &untouched[untouched_count - 1];
+        if (r->start < r->end) {
+            uint64_t frame = r->start;
+            r->start += PAGE_SIZE;
+            return frame;
+        }
+        untouched_count--;
+    }
+    return 0;
 }
 
 /* Find room for the reference-count array: the first usable stretch below limit that
@@ -77,6 +113,7 @@ void pmm_init(const struct boot_info *bi, const struct phys_range *reserved, int
 {
     free_list = 0;
     free_count = total_count = 0;
+    untouched_count = 0;
     highest_address = 0;
     reserved_count = 0;
     for (int i = 0; i < count && reserved_count < MAX_RESERVED - 1; i++)
@@ -107,9 +144,10 @@ void pmm_add_memory_above(const struct boot_info *bi, uint64_t limit)
 uint64_t frame_alloc(void)
 {
     uint64_t f = free_list;
-    if (!f)
+    if (f)
+        free_list = *(uint64_t *)P2V(f);
+    else if (!(f = take_untouched()))
         return 0;
-    free_list = *(uint64_t *)P2V(f);
     free_count--;
     frame_refs[f / PAGE_SIZE] = 1;
     return f;

@@ -181,14 +181,16 @@ def boot_nest(build, tests, log_path):
     (the results come from the pipe, not from the log, which another run may overwrite)."""
     kernel = os.path.join(build, "kernel.elf")
     initramfs = os.path.join(build, "initramfs.cpio")
-    for needed in (kernel, initramfs):
+    test_programs = os.path.join(build, "tests.cpio")  # /tests: a second boot module
+    for needed in (kernel, initramfs, test_programs):
         if not os.path.exists(needed):
             raise RuntimeError("%s is missing (make builds it)" % needed)
     with tempfile.TemporaryDirectory(prefix="nest-abi-") as directory:
         module = make_module(tests, directory)
         iso = os.path.join(directory, "abi.iso")
         subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), iso, NEST_CMDLINE, kernel,
-                        initramfs, module], check=True, stdout=subprocess.DEVNULL)
+                        initramfs, test_programs, module], check=True,
+                       stdout=subprocess.DEVNULL)
         qemu = ["timeout", str(BOOT_TIMEOUT), "qemu-system-x86_64", "-cdrom", iso, "-boot", "d",
                 "-net", "none", "-display", "none", "-serial", "stdio", "-m", "1G", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]

@@ -16,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 KERNEL = os.path.join(BUILD, "kernel.elf")
 INITRAMFS = os.path.join(BUILD, "initramfs.cpio")
+TEST_PROGRAMS = os.path.join(BUILD, "tests.cpio")  # /tests, a second module: GRUB loads both
 OVMF = "/usr/share/ovmf/OVMF.fd"
 PROMPT = "# "
 DEFAULT_CMDLINE = "console=ttyS0"
@@ -23,7 +24,7 @@ DEFAULT_CMDLINE = "console=ttyS0"
 
 def iso_for(cmdline, modules=None):
     """An ISO whose GRUB boots nest with cmdline (cached by command line and modules)."""
-    modules = modules or [INITRAMFS]
+    modules = modules or [INITRAMFS, TEST_PROGRAMS]
     key = hashlib.sha1((cmdline + "|" + "|".join(modules)).encode()).hexdigest()[:12]
     out = os.path.join(BUILD, "test-iso", key + ".iso")
     newest = max(os.path.getmtime(p) for p in [KERNEL] + modules)
