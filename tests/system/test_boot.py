@@ -51,3 +51,14 @@ def test_missing_init_is_reported_and_powers_off():
     with Nest("console=ttyS0 init=/no/such/init", memory="256M", timeout=90) as nest:
         nest.expect(r"nest: cannot run init /no/such/init: error 2 \(no such file\)", timeout=60)
         assert nest.wait_exit(timeout=30) == 33
+
+
+def test_a_corrupt_module_is_reported_and_the_others_still_boot(tmp_path):
+    from nest import INITRAMFS, TEST_PROGRAMS, iso_for
+    corrupt = tmp_path / "corrupt.cpio"
+    corrupt.write_bytes(b"this is not a cpio archive" * 10)
+    iso = iso_for("console=ttyS0", modules=[INITRAMFS, str(corrupt), TEST_PROGRAMS])
+    with Nest(iso=iso, memory="256M", timeout=120) as nest:
+        nest.expect(r"initramfs: corrupt.cpio: corrupt archive at offset 0: bad magic", timeout=60)
+        nest.wait_for_prompt(timeout=60)
+        assert "leak_fork" in nest.run("ls /tests"), "the module after the corrupt one was lost"

@@ -39,3 +39,12 @@ def test_fork_beyond_the_process_table_fails_with_eagain_and_the_system_stays_us
     out = nest.run("/tests/fork_limit", timeout=600)
     assert re.search(r"fork failed with EAGAIN after \d+ children; all \d+ reaped", out), out
     assert nest.run("echo usable") == "usable"
+
+
+def test_ns_last_pid_reads_and_writes_the_readers_cursor(nest):
+    nest.run("echo 500 > /proc/sys/kernel/ns_last_pid")
+    out = nest.run("sh -c 'echo $$'")
+    assert out == "501", "the next process after writing 500 should be 501, got %r" % out
+    out = nest.run("unshare -p -f sh -c 'cat /proc/sys/kernel/ns_last_pid'")
+    # Inside a fresh namespace: sh is 1, the cat that reads the cursor is 2.
+    assert out == "2", "inside a fresh namespace the cursor should be 2 (sh, then cat), got %r" % out
