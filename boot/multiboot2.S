@@ -7,6 +7,8 @@
  */
 #include "layout.h"
 
+    .cfi_sections .debug_frame          /* CFI for gdb: bt stops cleanly at enter_kernel */
+
 #define MB2_MAGIC 0xe85250d6
 #define MB2_ARCH_I386 0
 #define PTE_PRESENT_WRITE 0x3

@@ -62,8 +62,9 @@ def test_breakpoint_at_kmain_with_a_correct_backtrace():
         out = gdb.wait_stop()
         assert re.search(r"Breakpoint 1, kmain \(bi=", out), out
         bt = gdb.command("bt")
-        frames = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\w+) \(", bt, re.M)
-        assert frames == ["kmain", "boot_entry", "enter_kernel"], "backtrace was:\n" + bt
+        frames = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+) \(", bt, re.M)
+        assert frames == ["kmain", "boot_entry", "enter_kernel"], "backtrace (must end at the "
+        "entry point, no garbage frames below it) was:\n" + bt
         gdb.close()
 
 
