@@ -2530,7 +2530,7 @@ static int edit_key(struct editor *e, int c)
         put(2, "\x1b[H\x1b[2J");
         redraw(e);
         break;
-    case 0x10: /* ^P */
+    case 0x10: /* ^P (on nest the console keeps ^P for its process table; on Linux it works) */
         browse_history(e, -1);
         break;
     case 0x0e: /* ^N */
