@@ -339,6 +339,30 @@ void mm_activate(struct mm *mm)
         write_cr3(pml4);
 }
 
+/* Does any region overlap [start, end)? One pass over the regions, never over the pages:
+ * a range can be terabytes long. */
+bool vm_range_used(struct mm *mm, uint64_t start, uint64_t end)
+{
+    for (struct vm_area *a = mm->areas; a; a = a->next)
+        if (a->start < end && start < a->end)
+            return true;
+    return false;
+}
+
+/* Is every byte of [start, end) inside some region? (The list is sorted.) */
+static bool range_fully_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+    uint64_t covered = start;
+    for (struct vm_area *a = mm->areas; a && covered < end; a = a->next) {
+        if (a->end <= covered)
+            continue;
+        if (a->start > covered)
+            return false;
+        covered = a->end;
+    }
+    return covered >= end;
+}
+
 struct vm_area *vm_find_area(struct mm *mm, uint64_t address)
 {
     for (struct vm_area *a = mm->areas; a; a = a->next)
@@ -436,9 +460,8 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot)
     uint64_t end = start + ALIGN_UP(length, PAGE_SIZE);
     if ((start & (PAGE_SIZE - 1)) || end < start || end > USER_TOP)
         return -EINVAL;
-    for (uint64_t va = start; va < end; va += PAGE_SIZE)
-        if (!vm_find_area(mm, va))
-            return -ENOMEM;
+    if (!range_fully_mapped(mm, start, end))
+        return -ENOMEM;
     int err = split_at(mm, start);
     if (!err)
         err = split_at(mm, end);

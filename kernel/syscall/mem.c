@@ -26,14 +26,13 @@
 long sys_brk(uint64_t address)
 {
     struct mm *mm = current_proc()->mm;
-    if (address < mm->brk_start)
+    if (address < mm->brk_start || address > USER_TOP)
         return (long)mm->brk;
     uint64_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
     uint64_t new_end = ALIGN_UP(address, PAGE_SIZE);
     if (new_end > old_end) {
-        for (uint64_t va = old_end; va < new_end; va += PAGE_SIZE)
-            if (vm_find_area(mm, va))
-                return (long)mm->brk; /* would run into another mapping */
+        if (vm_range_used(mm, old_end, new_end))
+            return (long)mm->brk; /* would run into another mapping */
         if (vm_map_area(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, false, NULL, 0, 0))
             return (long)mm->brk;
     } else if (new_end < old_end) {
@@ -87,10 +86,9 @@ long sys_mmap(uint64_t address, uint64_t length, int prot, int flags, int fd, ui
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
         if ((address & (PAGE_SIZE - 1)) || address + size > USER_TOP || address + size < address)
             return -EINVAL;
-        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED))
-            for (uint64_t va = address; va < address + size; va += PAGE_SIZE)
-                if (vm_find_area(mm, va))
-                    return -EEXIST;
+        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+            vm_range_used(mm, address, address + size))
+            return -EEXIST;
     } else {
         address = vm_find_free(mm, size);
         if (!address)

@@ -11,7 +11,7 @@ def boot_and_power_off(uefi):
     """Boot with init running /bin/uname-like commands, then power off."""
     cmdline = "console=ttyS0 init=/sbin/init -- /bin/sh -c poweroff"
     with Nest(cmdline, uefi=uefi, memory="256M", timeout=90) as nest:
-        banner = nest.expect(r"nest (\d+\.\d+) \(x86_64\) booted by (\w+)", timeout=60)
+        banner = nest.expect(r"nest (\d+\.\d+) \(x86_64\) booted by (\w+);", timeout=60)
         memory = nest.expect(r"memory: (\d+) MiB usable", timeout=10)
         status = nest.wait_exit(timeout=60)
         return banner, memory, status, nest.console()
