@@ -124,6 +124,26 @@ void return_to_user(struct trap_frame *tf);
 void proc_dump_table(void); /* ^P: every process with every PID level */
 void rlimits_init(struct proc *p);
 
+/* clone(2) flags (Linux's values). */
+#define CSIGNAL 0x000000ff
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_PIDFD 0x00001000
+#define CLONE_PTRACE 0x00002000
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SYSVSEM 0x00040000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_NEWPID 0x20000000
+
 /* Wait status encodings (Linux). */
 #define W_EXITCODE(code, sig) (((code) << 8) | (sig))
 #define W_STOPCODE(sig) (((sig) << 8) | 0x7f)

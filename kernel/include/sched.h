@@ -23,7 +23,6 @@ struct sched_policy {
 };
 
 void sched_init(const char *policy_name);
-const char *sched_policy_name(void);
 void sched_tick(void);
 void schedule(void);          /* give up the CPU; the caller has set its state */
 void sched_yield(void);       /* stay runnable, let others run first */

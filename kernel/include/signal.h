@@ -70,6 +70,7 @@
 
 typedef uint64_t sigset_t;
 #define SIGBIT(sig) (1UL << ((sig) - 1))
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP)) /* no mask or handler holds these */
 
 /* struct sigaction as the rt_sigaction system call sees it (not libc's layout). */
 struct k_sigaction {
@@ -128,6 +129,7 @@ bool signal_pending(const struct proc *p);
 /* Deliver pending signals on the way back to user mode (may not return: exit). */
 void signal_deliver(struct trap_frame *tf);
 void signal_reset_on_exec(struct proc *p);
+bool signal_on_alt_stack(const struct proc *p, uint64_t sp); /* sp inside sigaltstack's */
 struct pid;
 /* Send sig to every process of a process group (the tty's ^C, ^Z, ^\, SIGHUP). */
 void signal_pgrp(struct pid *pgrp, int sig);

@@ -15,7 +15,6 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
-bool str_starts_with(const char *s, const char *prefix);
 int parse_long(const char *s, long *out); /* 0 on success, -1 if s is not a whole number */
 
 #endif

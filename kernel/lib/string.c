@@ -105,11 +105,6 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     return len;
 }
 
-bool str_starts_with(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* Parse a decimal (or 0x-prefixed hexadecimal) number that is the whole string. */
 int parse_long(const char *s, long *out)
 {

@@ -115,6 +115,17 @@ static uint64_t kstack_free_slots[KSTACK_SLOTS];
 static int kstack_free_count;
 static uint64_t kstack_next = VMAP_BASE;
 
+/* Unmap and free the first bytes of a kernel stack at base. */
+static void unmap_kstack_pages(uint64_t base, uint64_t bytes)
+{
+    for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+        uint64_t *pte = vm_walk(kernel_pml4_phys, base + off, false);
+        frame_unref(*pte & PTE_ADDRESS_MASK);
+        *pte = 0;
+        invlpg(base + off);
+    }
+}
+
 /* A kernel stack: KERNEL_STACK_SIZE mapped bytes above an unmapped guard page, so an
  * overflow faults instead of corrupting the neighbour. Returns the lowest mapped address. */
 void *kstack_alloc(void)
@@ -130,12 +141,7 @@ void *kstack_alloc(void)
     for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
         uint64_t frame = frame_alloc();
         if (!frame) {
-            for (uint64_t undo = 0; undo < off; undo += PAGE_SIZE) {
-                uint64_t *pte = vm_walk(kernel_pml4_phys, base + undo, false);
-                frame_unref(*pte & PTE_ADDRESS_MASK);
-                *pte = 0;
-                invlpg(base + undo);
-            }
+            unmap_kstack_pages(base, off);
             kstack_free_slots[kstack_free_count++] = slot;
             return NULL;
         }
@@ -149,12 +155,7 @@ void *kstack_alloc(void)
 void kstack_free(void *stack)
 {
     uint64_t base = (uint64_t)stack;
-    for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
-        uint64_t *pte = vm_walk(kernel_pml4_phys, base + off, false);
-        frame_unref(*pte & PTE_ADDRESS_MASK);
-        *pte = 0;
-        invlpg(base + off);
-    }
+    unmap_kstack_pages(base, KERNEL_STACK_SIZE);
     kstack_free_slots[kstack_free_count++] = base - PAGE_SIZE;
 }
 

@@ -38,11 +38,6 @@ void sched_init(const char *policy_name)
     pr_info("sched: policy %s\n", policy->name);
 }
 
-const char *sched_policy_name(void)
-{
-    return policy->name;
-}
-
 static void fpu_save(struct proc *p) { __asm__ volatile("fxsave64 %0" : "=m"(p->fpu)); }
 static void fpu_restore(struct proc *p) { __asm__ volatile("fxrstor64 %0" : : "m"(p->fpu)); }
 

@@ -18,7 +18,6 @@
 #include "x86.h"
 
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
-#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 bool sig_ignored_by_default(int sig)
 {
@@ -183,6 +182,12 @@ static void do_stop(struct proc *p, int sig)
     irq_restore(was);
 }
 
+/* Is the user stack pointer sp on p's alternate signal stack (sigaltstack)? */
+bool signal_on_alt_stack(const struct proc *p, uint64_t sp)
+{
+    return p->alt_stack.size && sp - p->alt_stack.sp < p->alt_stack.size;
+}
+
 void signal_reset_on_exec(struct proc *p)
 {
     for (int i = 0; i < NSIG; i++) {
@@ -239,7 +244,7 @@ static void save_registers(struct sigcontext *sc, const struct trap_frame *tf)
 static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct trap_frame *tf)
 {
     uint64_t sp = tf->rsp - RED_ZONE;
-    bool on_alt = p->alt_stack.size && tf->rsp - p->alt_stack.sp < p->alt_stack.size;
+    bool on_alt = signal_on_alt_stack(p, tf->rsp);
     if ((a->flags & SA_ONSTACK) && p->alt_stack.size && !on_alt)
         sp = p->alt_stack.sp + p->alt_stack.size; /* switch to the alternate stack */
     uint64_t fpstate = ALIGN_DOWN(sp - FPSTATE_SIZE, 64);

@@ -15,14 +15,6 @@
 #include "uaccess.h"
 #include "x86.h"
 
-#define CLONE_NEWNS 0x00020000
-#define CLONE_FS 0x00000200
-#define CLONE_FILES 0x00000400
-#define CLONE_SYSVSEM 0x00040000
-#define CLONE_NEWPID 0x20000000
-#define CLONE_VM 0x00000100
-#define CLONE_VFORK 0x00004000
-
 static struct pid_ns *caller_ns(void)
 {
     return proc_pid_ns(current_proc());

@@ -8,8 +8,6 @@
 #include "uaccess.h"
 #include "x86.h"
 
-#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
-
 long sys_rt_sigaction(int sig, const void *user_act, void *user_old, size_t sigsetsize)
 {
     struct proc *p = current_proc();
@@ -98,16 +96,10 @@ long sys_rt_sigsuspend(const uint64_t *user_mask, size_t sigsetsize)
     return wait_for_signal();
 }
 
-/* Is the user stack pointer sp on p's alternate signal stack? */
-static bool on_alt_stack(const struct proc *p, uint64_t sp)
-{
-    return p->alt_stack.size && sp - p->alt_stack.sp < p->alt_stack.size;
-}
-
 long sys_sigaltstack(const void *user_ss, void *user_old)
 {
     struct proc *p = current_proc();
-    bool active = on_alt_stack(p, p->tf->rsp);
+    bool active = signal_on_alt_stack(p, p->tf->rsp);
     if (user_old) {
         struct signal_stack old = p->alt_stack;
         old.flags = !old.size ? SS_DISABLE : active ? SS_ONSTACK : 0;

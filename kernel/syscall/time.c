@@ -161,6 +161,6 @@ long sys_clock_nanosleep(int clock, int flags, const void *user_req, void *user_
 
 long sys_sched_yield(void)
 {
-    schedule();
+    sched_yield();
     return 0;
 }
