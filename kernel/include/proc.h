@@ -81,6 +81,7 @@ struct proc {
     uint64_t wake_deadline;        /* timed sleep: wake at this jiffy; 0 for none */
     struct list_head timer_link;   /* link in the timer queue */
     bool timed_out;                /* the deadline passed before the event */
+    bool sleep_killable;           /* this sleep ends only for a fatal signal */
 
     struct list_head run_link;  /* link in the scheduler policy's run queue */
     int time_slice;             /* ticks left before preemption (round-robin) */
@@ -93,8 +94,8 @@ struct proc {
     uint64_t start_ticks;       /* jiffies at creation */
     uint64_t min_faults;
 
-    struct proc *vfork_parent;  /* vfork: the parent sleeps until exec or exit */
-    bool vfork_done;
+    struct proc *vfork_parent;  /* vfork: the parent sleeping until our exec or exit */
+    struct proc *vfork_child;   /* vfork: the child we sleep for; it clears this */
     int tty_nr;                 /* controlling terminal device number, 0 for none */
     uint64_t rlimits[16][2];    /* prlimit64: soft and hard limits */
 };
@@ -121,6 +122,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t
 __noreturn void do_exit(int status);
 int do_execve(const char *path, char *const argv[], char *const envp[], bool user_pointers);
 void return_to_user(struct trap_frame *tf);
+void vfork_release(struct proc *child); /* exec or exit of a vfork child: wake its parent */
 void proc_dump_table(void); /* ^P: every process with every PID level */
 void rlimits_init(struct proc *p);
 

@@ -46,6 +46,9 @@ void wake_up(struct wait_queue *wq); /* wake every sleeper; they re-check their 
  * re-checks its condition in a loop: a wake-up is only a hint. Interrupts must be off at
  * the call, after the caller checked its condition, so no wake-up is lost. */
 int sleep_on(struct wait_queue *wq, uint64_t deadline);
+/* The same, but only a fatal signal (SIGKILL, or one whose default action kills) ends the
+ * sleep with -EINTR; other signals stay pending until the caller returns to user mode. */
+int sleep_on_killable(struct wait_queue *wq);
 
 /* Sleep until cond holds or a signal arrives: 0 or -EINTR. */
 #define wait_event_interruptible(wq, cond)                 \
@@ -58,6 +61,24 @@ int sleep_on(struct wait_queue *wq, uint64_t deadline);
                 break;                                      \
             }                                               \
             __ret = sleep_on(&(wq), 0);                     \
+            irq_restore(__was);                             \
+            if (__ret == -EINTR)                            \
+                break;                                      \
+        }                                                   \
+        __ret;                                              \
+    })
+
+/* Sleep until cond holds or a fatal signal arrives: 0 or -EINTR. */
+#define wait_event_killable(wq, cond)                      \
+    ({                                                      \
+        int __ret = 0;                                      \
+        for (;;) {                                          \
+            bool __was = irq_save();                        \
+            if (cond) {                                     \
+                irq_restore(__was);                         \
+                break;                                      \
+            }                                               \
+            __ret = sleep_on_killable(&(wq));               \
             irq_restore(__was);                             \
             if (__ret == -EINTR)                            \
                 break;                                      \

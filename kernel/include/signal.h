@@ -126,6 +126,7 @@ void signal_send(struct proc *p, int sig, const struct siginfo *info);
 /* A signal the process cannot block or ignore (a fault in user mode). */
 void signal_force(struct proc *p, int sig, int code, uint64_t address);
 bool signal_pending(const struct proc *p);
+bool fatal_signal_pending(const struct proc *p); /* SIGKILL or a default-action kill */
 /* Deliver pending signals on the way back to user mode (may not return: exit). */
 void signal_deliver(struct trap_frame *tf);
 void signal_reset_on_exec(struct proc *p);

@@ -302,10 +302,7 @@ static void commit_exec(struct proc *p, struct mm *mm, const char *path, uint64_
     mm_activate(mm);
     if (old)
         mm_destroy(old); /* after vfork this only drops the borrowed reference */
-    if (p->vfork_parent) {
-        p->vfork_done = true;
-        wake_up(&p->vfork_parent->wait_children);
-    }
+    vfork_release(p);
     files_close_on_exec(p->files);
     signal_reset_on_exec(p);
     p->alt_stack = (struct signal_stack){0, 0, 0, 0};

@@ -22,14 +22,6 @@
 #define WALL 0x40000000
 #define WCLONE 0x80000000
 
-static void release_vfork_parent(struct proc *p)
-{
-    if (p->vfork_parent) {
-        p->vfork_done = true;
-        wake_up(&p->vfork_parent->wait_children);
-    }
-}
-
 /* Any process other than except that has a number in ns? */
 static bool pid_ns_has_others(struct pid_ns *ns, struct proc *except)
 {
@@ -123,7 +115,7 @@ __noreturn void do_exit(int status)
     p->sig_pending = 0;
     if (p->clear_child_tid && p->mm && p->mm->users > 1)
         put_user(0, (int *)p->clear_child_tid);
-    release_vfork_parent(p);
+    vfork_release(p);
     if (p->session == p->pid)
         tty_session_leader_exit(p); /* the terminal hangs up on the session's group */
     files_put(p->files);

@@ -83,22 +83,32 @@ static void discard_child(struct proc *child)
     proc_free(child);
 }
 
-/* vfork: sleep until the child has exec'd or exited, so it can borrow our memory. */
-static void wait_for_vfork_child(struct proc *child)
+/* vfork: sleep until the child has exec'd or exited, so it can borrow our memory. Like
+ * Linux, only a fatal signal ends the wait early; any other stays pending, and its handler
+ * runs once vfork returns. The child pointer is never followed after the child let go
+ * (it may be freed at once if we ignore SIGCHLD): vfork_release clears vfork_child. */
+static void wait_for_vfork_child(struct proc *parent)
 {
-    struct proc *parent = current_proc();
-    for (;;) {
-        bool was = irq_save();
-        if (child->vfork_done) {
-            irq_restore(was);
-            break;
-        }
-        int err = sleep_on(&parent->wait_children, 0);
-        irq_restore(was);
-        if (err == -EINTR && (parent->sig_pending & SIGBIT(SIGKILL)))
-            break;
+    wait_event_killable(parent->wait_children, parent->vfork_child == NULL);
+    bool was = irq_save();
+    if (parent->vfork_child) { /* killed first: the child must not wake us after we are gone */
+        parent->vfork_child->vfork_parent = NULL;
+        parent->vfork_child = NULL;
     }
-    child->vfork_parent = NULL;
+    irq_restore(was);
+}
+
+/* Called by a vfork child at exec or exit: its parent may run again. */
+void vfork_release(struct proc *child)
+{
+    bool was = irq_save();
+    struct proc *parent = child->vfork_parent;
+    if (parent) {
+        parent->vfork_child = NULL;
+        child->vfork_parent = NULL;
+        wake_up(&parent->wait_children);
+    }
+    irq_restore(was);
 }
 
 /* The child's PID: from a new namespace for CLONE_NEWPID, else from child_ns. */
@@ -173,11 +183,13 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t
         put_user(pid_nr_ns(child->pid, ns), (int *)child_tid);
         mm_activate(parent->mm);
     }
-    if (flags & CLONE_VFORK)
+    if (flags & CLONE_VFORK) {
         child->vfork_parent = parent;
+        parent->vfork_child = child;
+    }
     sched_make_runnable(child);
     if (flags & CLONE_VFORK)
-        wait_for_vfork_child(child);
+        wait_for_vfork_child(parent);
     return nr;
 }
 

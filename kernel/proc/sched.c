@@ -170,11 +170,18 @@ void wake_up(struct wait_queue *wq)
     irq_restore(was);
 }
 
-int sleep_on(struct wait_queue *wq, uint64_t deadline)
+/* Should a signal end p's sleep now? */
+static bool sleep_interrupted(const struct proc *p)
+{
+    return p->sleep_killable ? fatal_signal_pending(p) : signal_pending(p);
+}
+
+static int sleep_as(struct wait_queue *wq, uint64_t deadline, bool killable)
 {
     struct proc *p = current_proc();
     bool was = irq_save();
-    if (signal_pending(p)) {
+    p->sleep_killable = killable;
+    if (sleep_interrupted(p)) {
         irq_restore(was);
         return -EINTR;
     }
@@ -190,10 +197,21 @@ int sleep_on(struct wait_queue *wq, uint64_t deadline)
     list_del(&p->wait_link);
     list_del(&p->timer_link);
     p->wake_deadline = 0;
+    bool interrupted = sleep_interrupted(p);
     irq_restore(was);
-    if (signal_pending(p))
+    if (interrupted)
         return -EINTR;
     return p->timed_out ? -ETIMEDOUT : 0;
+}
+
+int sleep_on(struct wait_queue *wq, uint64_t deadline)
+{
+    return sleep_as(wq, deadline, false);
+}
+
+int sleep_on_killable(struct wait_queue *wq)
+{
+    return sleep_as(wq, 0, true);
 }
 
 /* Round a duration up to whole ticks, plus one: the current tick is already partly gone,

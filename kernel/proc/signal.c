@@ -34,6 +34,19 @@ bool signal_pending(const struct proc *p)
     return (p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE)) != 0;
 }
 
+/* Is a signal pending that will end p: SIGKILL, or an unblocked one whose default action
+ * terminates and that has no handler? (Linux's fatal_signal_pending, as TASK_KILLABLE sleeps
+ * see it.) */
+bool fatal_signal_pending(const struct proc *p)
+{
+    sigset_t ready = p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE);
+    for (int sig = 1; sig <= NSIG; sig++)
+        if ((ready & SIGBIT(sig)) && p->actions[sig - 1].handler == SIG_DFL &&
+            !sig_ignored_by_default(sig) && !sig_default_stops(sig))
+            return true;
+    return false;
+}
+
 /* Would delivering sig to p do nothing at all? Such a signal is dropped when sent. */
 static bool sig_discarded(const struct proc *p, int sig)
 {
@@ -97,7 +110,8 @@ static void post_signal(struct proc *p, int sig, const struct siginfo *info, boo
             p->sig_info[sig - 1] = (struct signal_info){.code = SI_KERNEL};
     }
     p->sig_pending |= SIGBIT(sig);
-    if (p->state == PROC_SLEEPING && signal_pending(p))
+    if (p->state == PROC_SLEEPING && (p->sleep_killable ? fatal_signal_pending(p)
+                                                        : signal_pending(p)))
         wake_up_process(p);
     else if (sig == SIGKILL && p->state == PROC_STOPPED)
         wake_up_process(p);
