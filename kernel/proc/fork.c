@@ -177,11 +177,11 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t
     if (flags & CLONE_PARENT_SETTID)
         put_user((int)nr, (int *)parent_tid);
     if (flags & CLONE_CHILD_SETTID) {
-        /* Written into the child's memory, with its own number: after mm_fork that is the
-         * parent's page until the child writes, so write through the child's tables. */
-        mm_activate(child->mm);
-        put_user(pid_nr_ns(child->pid, ns), (int *)child_tid);
-        mm_activate(parent->mm);
+        /* Into the child's memory, with its own number. After mm_fork the page is shared
+         * copy-on-write, and a fault would repair the current (the parent's) address space:
+         * vm_write makes the child's copy. A bad address is ignored, as on Linux. */
+        int child_nr = pid_nr_ns(child->pid, ns);
+        vm_write(child->mm, child_tid, &child_nr, sizeof(child_nr));
     }
     if (flags & CLONE_VFORK) {
         child->vfork_parent = parent;
