@@ -31,7 +31,8 @@ void pmm_init(const struct boot_info *bi, const struct phys_range *reserved, int
 void pmm_add_memory_above(const struct boot_info *bi, uint64_t limit);
 uint64_t frame_alloc(void);        /* a frame's physical address, or 0 when memory is out */
 uint64_t frame_alloc_zeroed(void); /* the same, filled with zeros */
-void frame_ref(uint64_t frame);    /* one more user of a frame */
+#define FRAME_REFS_MAX 0xffff         /* users one frame can have (pmm.c) */
+bool frame_ref(uint64_t frame);    /* one more user of a frame; false at FRAME_REFS_MAX */
 void frame_unref(uint64_t frame);  /* one user fewer; the last one frees it */
 int frame_refcount(uint64_t frame);
 uint64_t frames_free(void);

@@ -161,9 +161,16 @@ uint64_t frame_alloc_zeroed(void)
     return f;
 }
 
-void frame_ref(uint64_t frame)
+/* The count is 16 bits to keep frame_refs small (2 bytes per frame); one page mapped more
+ * often than that would wrap it and be freed while still mapped. So the count stops short
+ * of wrapping and the caller fails the mapping (fork: ENOMEM) or makes a private copy. */
+bool frame_ref(uint64_t frame)
 {
-    frame_refs[frame / PAGE_SIZE]++;
+    uint16_t *count = &frame_refs[frame / PAGE_SIZE];
+    if (*count == FRAME_REFS_MAX)
+        return false;
+    ++*count;
+    return true;
 }
 
 void frame_unref(uint64_t frame)

@@ -236,9 +236,12 @@ static void fork_one_pte(uint64_t *pte, uint64_t va, void *arg)
         w->failed = true;
         return;
     }
+    if (!frame_ref(*pte & PTE_ADDRESS_MASK)) {
+        w->failed = true;
+        return;
+    }
     if (!w->area->shared)
         *pte &= ~PTE_WRITE;
-    frame_ref(*pte & PTE_ADDRESS_MASK);
     *child_pte = *pte;
 }
 
@@ -523,19 +526,20 @@ static uint64_t shared_file_frame(struct vm_area *a, uint64_t page_va)
     if (!a->file || rel + PAGE_SIZE > a->file_size || (a->file_offset & (PAGE_SIZE - 1)))
         return 0;
     uint64_t frame = inode_page_frame(a->file, (a->file_offset + rel) / PAGE_SIZE, false);
-    if (frame)
-        frame_ref(frame);
+    if (frame && !frame_ref(frame))
+        return 0; /* shared too often already: the caller makes a private copy */
     return frame;
 }
 
 /* A shared file mapping maps the file's own frames, writable if the mapping is: stores go
- * straight into the file, and every process mapping it sees them. 0 when out of memory. */
+ * straight into the file, and every process mapping it sees them. 0 when out of memory, or
+ * when the frame has FRAME_REFS_MAX users already. */
 static uint64_t file_frame_for_sharing(struct vm_area *a, uint64_t page_va)
 {
     uint64_t index = (a->file_offset + (page_va - a->start)) / PAGE_SIZE;
     uint64_t frame = inode_page_frame(a->file, index, true);
-    if (frame)
-        frame_ref(frame);
+    if (frame && !frame_ref(frame))
+        return 0;
     return frame;
 }
 

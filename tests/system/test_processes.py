@@ -41,6 +41,14 @@ def test_fork_beyond_the_process_table_fails_with_eagain_and_the_system_stays_us
     assert nest.run("echo usable") == "usable"
 
 
+def test_a_page_mapped_more_often_than_its_count_allows_is_never_freed_while_mapped(nest):
+    out = nest.run("/tests/frame_share_limit; echo status=$?", timeout=300)
+    assert re.search(r"fork failed with ENOMEM after \d+ children", out), out
+    assert "page intact: yes" in out, out
+    assert "status=0" in out, out
+    assert nest.run("echo usable") == "usable"
+
+
 def test_ns_last_pid_reads_and_writes_the_readers_cursor(nest):
     nest.run("echo 500 > /proc/sys/kernel/ns_last_pid")
     out = nest.run("sh -c 'echo $$'")

@@ -162,6 +162,22 @@ TEST(shared_frame_is_freed_only_after_the_last_unref)
     CHECK_EQ(frames_free(), ALL_FRAMES);
 }
 
+TEST(reference_count_stops_at_its_maximum_instead_of_wrapping)
+{
+    init();
+    uint64_t f = frame_alloc();
+    for (int i = 1; i < FRAME_REFS_MAX; i++)
+        CHECK(frame_ref(f));
+    CHECK_EQ(frame_refcount(f), FRAME_REFS_MAX);
+    CHECK(!frame_ref(f)); /* one more would wrap to 0 and free a mapped frame */
+    CHECK_EQ(frame_refcount(f), FRAME_REFS_MAX);
+    for (int i = 1; i < FRAME_REFS_MAX; i++)
+        frame_unref(f);
+    CHECK_EQ(frames_free(), ALL_FRAMES - 1);
+    frame_unref(f);
+    CHECK_EQ(frames_free(), ALL_FRAMES);
+}
+
 TEST(double_unref_is_harmless)
 {
     init();
@@ -241,6 +257,7 @@ int main(void)
     RUN(exhaustion_returns_0_and_freeing_makes_room);
     RUN(alloc_and_free_keep_the_free_count);
     RUN(shared_frame_is_freed_only_after_the_last_unref);
+    RUN(reference_count_stops_at_its_maximum_instead_of_wrapping);
     RUN(double_unref_is_harmless);
     RUN(unref_of_a_frame_never_allocated_is_ignored);
     RUN(zeroed_frame_is_all_zeros);
