@@ -8,9 +8,12 @@ initramfs module holding /tests/run-abi, a shell script that runs them all betwe
 compares the two outputs line for line, exit status included. A source whose first line is
 "// ABI: helper" is not a test: run_with_timeout.c is the per-test watchdog used on nest.
 
-One boot runs every test, each under a 60 s watchdog. If the boot ends early (a kernel panic,
-the 900 s limit, no clean power-off), the test it died in and every test that had not started
-fail; with --retry-boots N, nest is booted again (up to N more times) for those not started.
+One boot runs every test, each under a 45 s watchdog on nest. The host watches the serial
+output: a nest that prints nothing for 60 s has hung (the watchdog would have spoken by then),
+and the boot is ended at once, naming the test that was running. If the boot ends early (a
+kernel panic, a hang, the 1800 s limit, no clean power-off), the test it died in and every test
+that had not started fail; with --retry-boots N, nest is booted again (up to N more times) for
+those not started.
 
 Output: one line per test, "PASS abi/NAME" or "FAIL abi/NAME: reason" followed by an indented
 unified diff (Linux first, nest second). Other lines start with "abi: ". The exit status is 0
@@ -27,6 +30,7 @@ import argparse
 import difflib
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -35,8 +39,9 @@ import tempfile
 import time
 
 HOST_TIMEOUT = 60  # seconds for one test on Linux
-NEST_TIMEOUT = 60  # seconds for one test on nest (all of them take ~15 s under TCG)
-BOOT_TIMEOUT = 900  # seconds for one boot of nest
+NEST_TIMEOUT = 45  # seconds for one test on nest (all of them take ~15 s under TCG)
+HANG_SECONDS = 60  # no serial output for this long: nest has hung (> NEST_TIMEOUT)
+BOOT_TIMEOUT = 1800  # seconds for one boot of nest, an outer bound only
 PIDNS_MARKER = "// ABI: pidns"
 HELPER_MARKER = "// ABI: helper"
 WATCHDOG = "/tests/run_with_timeout"
@@ -175,10 +180,30 @@ def make_module(tests, directory):
     return archive
 
 
+def read_until_silent(process, log):
+    """Collect PROCESS's output (copied to LOG as it comes) until it ends, or until it has
+    been silent for HANG_SECONDS. Returns (output bytes, hung)."""
+    chunks = []
+    last_output = time.monotonic()
+    while True:
+        ready, _, _ = select.select([process.stdout], [], [], 5)
+        if ready:
+            chunk = process.stdout.read1(65536)
+            if not chunk:
+                return b"".join(chunks), False
+            chunks.append(chunk)
+            log.write(chunk)
+            log.flush()
+            last_output = time.monotonic()
+        elif time.monotonic() - last_output > HANG_SECONDS:
+            return b"".join(chunks), True
+
+
 def boot_nest(build, tests, log_path):
-    """Build the ISO, boot it once and return (serial output, QEMU status, seconds). A copy of
-    the serial output goes to LOG_PATH as it comes, so a long run can be followed with tail -f
-    (the results come from the pipe, not from the log, which another run may overwrite)."""
+    """Build the ISO, boot it once and return (serial output, QEMU status, seconds), with
+    status None when nest hung. A copy of the serial output goes to LOG_PATH as it comes, so a
+    long run can be followed with tail -f (the results come from the pipe, not from the log,
+    which another run may overwrite)."""
     kernel = os.path.join(build, "kernel.elf")
     initramfs = os.path.join(build, "initramfs.cpio")
     test_programs = os.path.join(build, "tests.cpio")  # /tests: a second boot module
@@ -195,18 +220,18 @@ def boot_nest(build, tests, log_path):
                 "-net", "none", "-display", "none", "-serial", "stdio", "-m", "1G", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         start = time.monotonic()
-        chunks = []
         with open(log_path, "wb") as log:
+            # start_new_session: a hang kills timeout and QEMU together, by process group.
             qemu_process = subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            for chunk in iter(lambda: qemu_process.stdout.read1(65536), b""):
-                chunks.append(chunk)
-                log.write(chunk)
-                log.flush()
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+            output, hung = read_until_silent(qemu_process, log)
+            if hung:
+                os.killpg(qemu_process.pid, signal.SIGKILL)
             status = qemu_process.wait()
         seconds = time.monotonic() - start
-    serial = normalise(b"".join(chunks).decode("utf-8", "replace"))
-    return serial, status, seconds
+    serial = normalise(output.decode("utf-8", "replace"))
+    return serial, None if hung else status, seconds
 
 
 def split_serial(serial, tests):
@@ -254,7 +279,9 @@ def boot_once(build, tests, boot_number):
         for test in tests:
             test.nest_error = "nest was not run: %s" % error
         return []
-    if status == QEMU_CLEAN_EXIT:
+    if status is None:
+        how = "nest hung: no output for %d s" % HANG_SECONDS
+    elif status == QEMU_CLEAN_EXIT:
         how = "nest powered off cleanly"
     elif status == 124:
         how = "the boot timed out after %d s" % BOOT_TIMEOUT

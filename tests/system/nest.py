@@ -2,13 +2,16 @@
 serial console on a pexpect pipe, type at the shell and read what comes back.
 
 Every QEMU runs under `timeout`, and every boot's whole console output is kept, so a
-test can check that no kernel panic happened anywhere (see Nest.close)."""
+test can check that no kernel panic happened anywhere (see Nest.close). A wait for output
+fails early, as hung, when nest prints nothing at all for HANG_SECONDS: a test's own timeout is
+only an outer bound, generous for slow TCG, and a hung kernel is named within about a minute."""
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 import pexpect
 
@@ -20,6 +23,30 @@ TEST_PROGRAMS = os.path.join(BUILD, "tests.cpio")  # /tests, a second module: GR
 OVMF = "/usr/share/ovmf/OVMF.fd"
 PROMPT = "# "
 DEFAULT_CMDLINE = "console=ttyS0"
+HANG_SECONDS = 60  # nest printed nothing for this long while a test waited: it has hung
+
+
+class NestHung(AssertionError):
+    """nest stopped printing while a test waited for its output."""
+
+
+class ProgressLog:
+    """The console log file, remembering when nest last printed anything."""
+
+    def __init__(self, path):
+        self.file = open(path, "w", encoding="utf-8", errors="replace", newline="")
+        self.last_output = time.monotonic()
+
+    def write(self, text):
+        if text:
+            self.last_output = time.monotonic()
+        self.file.write(text)
+
+    def flush(self):
+        self.file.flush()
+
+    def close(self):
+        self.file.close()
 
 
 def iso_for(cmdline, modules=None):
@@ -52,7 +79,7 @@ class Nest:
         if uefi:
             args += ["-bios", OVMF]
         args += list(extra_args)
-        self.logfile = open(self.log_path, "w", encoding="utf-8", errors="replace", newline="")
+        self.logfile = ProgressLog(self.log_path)
         self.child = pexpect.spawn("timeout", [str(timeout), "qemu-system-x86_64"] + args,
                                    encoding="utf-8", codec_errors="replace", timeout=30)
         self.child.logfile_read = self.logfile
@@ -64,13 +91,30 @@ class Nest:
     def __exit__(self, *exc):
         self.close()
 
+    def _wait(self, expect, pattern, timeout, what):
+        """expect (the child's expect or expect_exact) pattern within timeout seconds, failing
+        early with NestHung if nest prints nothing for HANG_SECONDS; what names the wait."""
+        start = time.monotonic()
+        deadline = start + timeout
+        while True:
+            step = max(0.1, min(5.0, deadline - time.monotonic()))
+            try:
+                return expect(pattern, timeout=step)
+            except pexpect.TIMEOUT:
+                now = time.monotonic()
+                if now - max(start, self.logfile.last_output) > HANG_SECONDS:
+                    raise NestHung("nest hung: no console output for %d s while waiting for %s"
+                                   % (HANG_SECONDS, what)) from None
+                if now >= deadline:
+                    raise
+
     def expect(self, pattern, timeout=30):
         """Wait for a regular expression on the console; return the match."""
-        self.child.expect(pattern, timeout=timeout)
+        self._wait(self.child.expect, pattern, timeout, repr(pattern))
         return self.child.match
 
     def wait_for_prompt(self, timeout=60):
-        self.child.expect_exact(PROMPT, timeout=timeout)
+        self._wait(self.child.expect_exact, PROMPT, timeout, "the shell prompt")
 
     def send(self, text):
         self.child.send(text)
@@ -79,13 +123,14 @@ class Nest:
         """Type command at the shell, wait for the next prompt; return the output between
         (without the echoed command line), with \\r\\n turned into \\n."""
         self.child.sendline(command)
-        self.child.expect_exact(command, timeout=timeout)
-        self.child.expect_exact(PROMPT, timeout=timeout)
+        what = "the command %r to finish" % command
+        self._wait(self.child.expect_exact, command, timeout, what)
+        self._wait(self.child.expect_exact, PROMPT, timeout, what)
         return self.child.before.replace("\r", "").strip("\n")
 
     def wait_exit(self, timeout=60):
         """Wait for QEMU to end; return its exit status (33: nest powered off)."""
-        self.child.expect(pexpect.EOF, timeout=timeout)
+        self._wait(self.child.expect, pexpect.EOF, timeout, "QEMU to exit")
         self.child.close()
         self.exit_status = self.child.exitstatus
         return self.exit_status
