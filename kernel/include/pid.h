@@ -12,7 +12,7 @@
 
 #define PID_NS_MAX_LEVEL 32 /* levels below the root; creating level 33 fails with ENOSPC */
 #define PID_MAX_DEFAULT 32768
-#define RESERVED_PIDS 300 /* the root namespace wraps around to here, like Linux */
+#define RESERVED_PIDS 300 /* a namespace's cursor, once past it, wraps to here (Linux) */
 
 struct proc;
 struct pid_ns;

@@ -18,6 +18,15 @@
 #define PROC_MAX 2048     /* the process table's limit: fork beyond it gives EAGAIN */
 #define PROC_NAME_MAX 16  /* like Linux's comm, including the NUL */
 
+/* Resource limits (prlimit64): Linux's numbers for the ones nest uses. */
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_AS 9
+#define RLIMIT_COUNT 16
+#define RLIM_INFINITY (~0UL)
+
 enum proc_state {
     PROC_RUNNABLE, /* on the run queue, or running (cpu->current) */
     PROC_SLEEPING, /* waiting for an event; a signal wakes it */
@@ -92,12 +101,12 @@ struct proc {
     uint64_t cutime_ticks;      /* reaped children's user time */
     uint64_t cstime_ticks;
     uint64_t start_ticks;       /* jiffies at creation */
-    uint64_t min_faults;
+    uint64_t min_faults;        /* page faults fixed by vm_handle_fault (/proc stat) */
 
     struct proc *vfork_parent;  /* vfork: the parent sleeping until our exec or exit */
     struct proc *vfork_child;   /* vfork: the child we sleep for; it clears this */
     int tty_nr;                 /* controlling terminal device number, 0 for none */
-    uint64_t rlimits[16][2];    /* prlimit64: soft and hard limits */
+    uint64_t rlimits[RLIMIT_COUNT][2]; /* prlimit64: soft and hard limits */
 };
 
 extern struct list_head proc_list;
@@ -124,7 +133,7 @@ int do_execve(const char *path, char *const argv[], char *const envp[], bool use
 void return_to_user(struct trap_frame *tf);
 void vfork_release(struct proc *child); /* exec or exit of a vfork child: wake its parent */
 void proc_dump_table(void); /* ^P: every process with every PID level */
-void rlimits_init(struct proc *p);
+void rlimits_init(struct proc *p); /* the limits init starts with; fork copies them */
 
 /* clone(2) flags (Linux's values). */
 #define CSIGNAL 0x000000ff

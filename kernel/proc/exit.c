@@ -40,6 +40,13 @@ static void reap_zombie_children(struct proc *p)
             proc_free(c);
 }
 
+/* Reap init's zombie children; true when no other process is left in ns. */
+static bool reaped_all_others(struct pid_ns *ns, struct proc *init)
+{
+    reap_zombie_children(init);
+    return !pid_ns_has_others(ns, init);
+}
+
 /* The init of ns is exiting: no new process may enter ns, every other process in it (and
  * in namespaces below it) gets SIGKILL, and init reaps them all before it becomes a
  * zombie itself, so its parent sees its exit only when the namespace is empty. */
@@ -50,16 +57,8 @@ static void zap_pid_namespace(struct pid_ns *ns, struct proc *init)
     list_for_each_entry(q, &proc_list, all)
         if (q != init && pid_nr_ns(q->pid, ns))
             signal_kill_by_kernel(q);
-    for (;;) {
-        bool was = irq_save();
-        reap_zombie_children(init);
-        if (!pid_ns_has_others(ns, init)) {
-            irq_restore(was);
-            break;
-        }
-        sleep_on(&init->wait_children, 0);
-        irq_restore(was);
-    }
+    /* An exiting process takes no signals (post_signal), so only the condition ends this. */
+    wait_event_interruptible(init->wait_children, reaped_all_others(ns, init));
 }
 
 /* Hand p's children to the init of p's namespace. */
@@ -242,16 +241,10 @@ long sys_wait4(int pid, int *user_status, int options, void *user_rusage)
     if (pid == INT32_MIN)
         return -ESRCH;
     struct proc *self = current_proc();
-    for (;;) {
-        bool was = irq_save();
-        long ret = wait_scan(pid, options, user_status, user_rusage);
-        if (ret != 0 || (options & WNOHANG)) {
-            irq_restore(was);
-            return ret;
-        }
-        int err = sleep_on(&self->wait_children, 0);
-        irq_restore(was);
-        if (err == -EINTR)
-            return -ERESTARTSYS;
-    }
+    long ret = 0;
+    if (wait_event_interruptible(self->wait_children,
+                                 (ret = wait_scan(pid, options, user_status, user_rusage)) != 0 ||
+                                     (options & WNOHANG)))
+        return -ERESTARTSYS;
+    return ret;
 }

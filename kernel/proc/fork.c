@@ -33,10 +33,12 @@ static void prepare_kernel_stack(struct proc *p, const struct trap_frame *tf)
 }
 
 /* Runs first in every new process, on its own stack (switch.S): finish the switch that
- * schedule() began, as its second half would have. */
+ * schedule() began, as its second half would have, then leave the way every return to user
+ * mode does (a signal sent before the child first ran is delivered now). */
 void fork_child_finish(void)
 {
     sched_finish_switch();
+    return_to_user(current_proc()->tf);
 }
 
 /* Give the child its share of the parent's state. 0 or -ENOMEM. */

@@ -197,3 +197,14 @@ void return_to_user(struct trap_frame *tf)
         signal_deliver(tf);
     }
 }
+
+/* Limits the first process starts with (prlimit64 stores and reports them). */
+void rlimits_init(struct proc *p)
+{
+    for (int i = 0; i < RLIMIT_COUNT; i++)
+        p->rlimits[i][0] = p->rlimits[i][1] = RLIM_INFINITY;
+    p->rlimits[RLIMIT_STACK][0] = 8UL << 20;
+    p->rlimits[RLIMIT_CORE][0] = 0;
+    p->rlimits[RLIMIT_NPROC][0] = p->rlimits[RLIMIT_NPROC][1] = PROC_MAX;
+    p->rlimits[RLIMIT_NOFILE][0] = p->rlimits[RLIMIT_NOFILE][1] = FILES_MAX;
+}

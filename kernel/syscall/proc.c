@@ -317,23 +317,9 @@ long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     }
 }
 
-#define RLIMIT_COUNT 16
-#define RLIM_INFINITY (~0UL)
-
 struct rlimit64 {
     uint64_t cur, max;
 };
-
-/* Limits a process starts with (prlimit64 stores and reports them). */
-void rlimits_init(struct proc *p)
-{
-    for (int i = 0; i < RLIMIT_COUNT; i++)
-        p->rlimits[i][0] = p->rlimits[i][1] = RLIM_INFINITY;
-    p->rlimits[3][0] = 8UL << 20;          /* RLIMIT_STACK */
-    p->rlimits[4][0] = 0;                  /* RLIMIT_CORE */
-    p->rlimits[6][0] = p->rlimits[6][1] = PROC_MAX; /* RLIMIT_NPROC */
-    p->rlimits[7][0] = p->rlimits[7][1] = FILES_MAX;  /* RLIMIT_NOFILE */
-}
 
 long sys_prlimit64(int pid, int resource, const void *user_new, void *user_old)
 {

@@ -49,6 +49,13 @@ def test_a_page_mapped_more_often_than_its_count_allows_is_never_freed_while_map
     assert nest.run("echo usable") == "usable"
 
 
+def test_proc_stat_counts_minor_page_faults(nest):
+    # cat faults in at least its stack, data and heap pages before it reads its own stat.
+    fields = nest.run("cat /proc/self/stat").rsplit(")", 1)[1].split()
+    minflt = int(fields[7])  # field 10 of stat, the 8th after the name
+    assert minflt > 0, "minflt of a running cat should count its page faults, got %d" % minflt
+
+
 def test_ns_last_pid_reads_and_writes_the_readers_cursor(nest):
     nest.run("echo 500 > /proc/sys/kernel/ns_last_pid")
     out = nest.run("sh -c 'echo $$'")

@@ -33,7 +33,7 @@ switch_context:
 fork_child_entry:
     .cfi_startproc
     .cfi_undefined rip
-    call fork_child_finish              /* C bookkeeping (e.g. CLONE_CHILD_SETTID) */
+    call fork_child_finish              /* finish the switch, then return_to_user */
     jmp trap_return                     /* to user mode with the registers in the frame */
     .cfi_endproc
 
