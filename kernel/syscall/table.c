@@ -57,6 +57,7 @@ static void report_unknown(uint64_t nr)
 
 void syscall_dispatch(struct trap_frame *tf)
 {
+    cputime_enter_kernel();
     uint64_t nr = tf->rax;
     tf->error = nr; /* kept for restarting the call after a signal */
     long ret;
