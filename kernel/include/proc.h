@@ -9,6 +9,7 @@
 
 #include "cpu.h"
 #include "errno.h"
+#include "itimer.h"
 #include "list.h"
 #include "pid.h"
 #include "sched.h"
@@ -91,6 +92,9 @@ struct proc {
     uint64_t cutime_ns;         /* reaped children's user time */
     uint64_t cstime_ns;         /* reaped children's kernel time */
     uint64_t start_ns;          /* monotonic clock at creation */
+    struct timer real_timer;    /* ITIMER_REAL and alarm: SIGALRM when it expires (itimer.c) */
+    uint64_t real_interval;     /* ITIMER_REAL's period, ns; 0: once */
+    struct cpu_itimer cpu_itimers[2]; /* ITIMER_VIRTUAL, ITIMER_PROF (cputime.c) */
     uint64_t min_faults;
 
     struct proc *vfork_parent;  /* vfork: the parent sleeps until exec or exit */

@@ -40,7 +40,9 @@
 #define SYS_dup2 33
 #define SYS_pause 34
 #define SYS_nanosleep 35
+#define SYS_getitimer 36
 #define SYS_alarm 37
+#define SYS_setitimer 38
 #define SYS_getpid 39
 #define SYS_clone 56
 #define SYS_fork 57
@@ -210,6 +212,8 @@ long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeout,
                uint32_t *user_addr2, uint32_t val3);
 long sys_alarm(unsigned int seconds);
+long sys_getitimer(int which, void *user_value);
+long sys_setitimer(int which, const void *user_value, void *user_old);
 
 /* ---- file calls (kernel/syscall/fs.c) ---- */
 long sys_read(int fd, void *user_buf, size_t count);

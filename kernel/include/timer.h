@@ -60,7 +60,9 @@ struct timeval {
     int64_t tv_sec, tv_usec;
 };
 
-/* Read a user timespec as ns: -EFAULT, or -EINVAL when negative or tv_nsec is out of range. */
+/* A timespec as ns: -EINVAL when negative or tv_nsec is out of range. */
+int timespec_to_ns(const struct timespec *ts, int64_t *ns);
+/* The same from user memory: -EFAULT for a bad pointer. */
 int timespec_from_user(const void *user_ts, int64_t *ns);
 static inline struct timespec timespec_from_ns(int64_t ns)
 {

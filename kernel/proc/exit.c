@@ -121,6 +121,7 @@ __noreturn void do_exit(int status)
     }
     p->exiting = true;
     p->sig_pending = 0;
+    itimer_real_exit(p);
     if (p->clear_child_tid && p->mm && p->mm->users > 1)
         put_user(0, (int *)p->clear_child_tid);
     release_vfork_parent(p);

@@ -140,6 +140,7 @@ static void slice_tick(struct timer *t)
     struct proc *running = cpu->current;
     timer_start(t, clock_monotonic_ns() + TICK_NS);
     cputime_charge_kernel(running);
+    cpu_itimers_check(running);
     if (policy->tick(running))
         cpu->need_resched = true;
 }

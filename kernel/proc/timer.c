@@ -112,13 +112,18 @@ uint64_t clock_deadline(int clock, int64_t ns, bool absolute)
     return deadline > 0 ? (uint64_t)deadline : 1; /* 0 would mean "no deadline" */
 }
 
+int timespec_to_ns(const struct timespec *ts, int64_t *ns)
+{
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= NSEC_PER_SEC)
+        return -EINVAL;
+    *ns = ns_from_parts(ts->tv_sec, ts->tv_nsec);
+    return 0;
+}
+
 int timespec_from_user(const void *user_ts, int64_t *ns)
 {
     struct timespec ts;
     if (copy_from_user(&ts, user_ts, sizeof(ts)))
         return -EFAULT;
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
-        return -EINVAL;
-    *ns = ns_from_parts(ts.tv_sec, ts.tv_nsec);
-    return 0;
+    return timespec_to_ns(&ts, ns);
 }
