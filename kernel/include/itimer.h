@@ -40,4 +40,12 @@ void cpu_itimer_set(struct proc *p, int which, const struct interval_timer *new,
 void cpu_itimer_get(struct proc *p, int which, struct interval_timer *now);
 void cpu_itimers_check(struct proc *running); /* at the slice tick, interrupts off */
 
+/* POSIX timers (posix_timer.c). */
+struct signal_info;
+void posix_timers_init(struct proc *p);        /* a new process: none */
+void posix_timers_delete_all(struct proc *p);  /* at execve and exit */
+/* A signal with si_code SI_TIMER is being delivered: its timer may start its next period;
+ * fills in si_overrun. */
+void posix_timer_signal_taken(struct proc *p, struct signal_info *info);
+
 #endif

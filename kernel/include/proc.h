@@ -95,6 +95,9 @@ struct proc {
     struct timer real_timer;    /* ITIMER_REAL and alarm: SIGALRM when it expires (itimer.c) */
     uint64_t real_interval;     /* ITIMER_REAL's period, ns; 0: once */
     struct cpu_itimer cpu_itimers[2]; /* ITIMER_VIRTUAL, ITIMER_PROF (cputime.c) */
+    struct list_head posix_timers; /* timer_create's timers (posix_timer.c) */
+    int posix_timer_count;
+    int next_posix_timer_id;
     uint64_t min_faults;
 
     struct proc *vfork_parent;  /* vfork: the parent sleeps until exec or exit */

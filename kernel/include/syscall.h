@@ -109,6 +109,11 @@
 #define SYS_sched_getaffinity 204
 #define SYS_getdents64 217
 #define SYS_set_tid_address 218
+#define SYS_timer_create 222
+#define SYS_timer_settime 223
+#define SYS_timer_gettime 224
+#define SYS_timer_getoverrun 225
+#define SYS_timer_delete 226
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229
 #define SYS_clock_nanosleep 230
@@ -214,6 +219,11 @@ long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeo
 long sys_alarm(unsigned int seconds);
 long sys_getitimer(int which, void *user_value);
 long sys_setitimer(int which, const void *user_value, void *user_old);
+long sys_timer_create(int clock, const void *user_event, int *user_id);
+long sys_timer_settime(int id, int flags, const void *user_new, void *user_old);
+long sys_timer_gettime(int id, void *user_setting);
+long sys_timer_getoverrun(int id);
+long sys_timer_delete(int id);
 
 /* ---- file calls (kernel/syscall/fs.c) ---- */
 long sys_read(int fd, void *user_buf, size_t count);

@@ -122,6 +122,7 @@ __noreturn void do_exit(int status)
     p->exiting = true;
     p->sig_pending = 0;
     itimer_real_exit(p);
+    posix_timers_delete_all(p);
     if (p->clear_child_tid && p->mm && p->mm->users > 1)
         put_user(0, (int *)p->clear_child_tid);
     release_vfork_parent(p);

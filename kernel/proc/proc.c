@@ -28,6 +28,7 @@ void proc_init(void)
     list_init(&idle->wait_link);
     sleep_timer_init(idle);
     itimer_real_init(idle);
+    posix_timers_init(idle);
     list_init(&idle->run_link);
     idle->child_ns = &root_pid_ns;
     this_cpu()->idle = idle;
@@ -58,6 +59,7 @@ struct proc *proc_alloc(void)
     list_init(&p->wait_link);
     sleep_timer_init(p);
     itimer_real_init(p);
+    posix_timers_init(p);
     list_init(&p->run_link);
     p->start_ns = clock_monotonic_ns();
     p->umask = 022;

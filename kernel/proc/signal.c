@@ -382,6 +382,8 @@ void signal_deliver(struct trap_frame *tf)
     while ((sig = dequeue_signal(p)) != 0) {
         if (sig == SIGALRM)
             itimer_real_signal_taken(p); /* a periodic timer starts its next period */
+        if (p->sig_info[sig - 1].code == SI_TIMER)
+            posix_timer_signal_taken(p, &p->sig_info[sig - 1]);
         struct k_sigaction *a = &p->actions[sig - 1];
         if (a->handler == SIG_IGN)
             continue;
