@@ -135,6 +135,9 @@
 #define SYS_unshare 272
 #define SYS_set_robust_list 273
 #define SYS_utimensat 280
+#define SYS_timerfd_create 283
+#define SYS_timerfd_settime 286
+#define SYS_timerfd_gettime 287
 #define SYS_dup3 292
 #define SYS_pipe2 293
 #define SYS_prlimit64 302
@@ -224,6 +227,9 @@ long sys_timer_settime(int id, int flags, const void *user_new, void *user_old);
 long sys_timer_gettime(int id, void *user_setting);
 long sys_timer_getoverrun(int id);
 long sys_timer_delete(int id);
+long sys_timerfd_create(int clock, int flags);
+long sys_timerfd_settime(int fd, int flags, const void *user_new, void *user_old);
+long sys_timerfd_gettime(int fd, void *user_setting);
 
 /* ---- file calls (kernel/syscall/fs.c) ---- */
 long sys_read(int fd, void *user_buf, size_t count);

@@ -59,6 +59,11 @@ struct timespec {
 struct timeval {
     int64_t tv_sec, tv_usec;
 };
+/* A timer's setting (timer_settime, timerfd_settime): its period and the time to go. */
+struct itimerspec {
+    struct timespec it_interval;
+    struct timespec it_value;
+};
 
 /* A timespec as ns: -EINVAL when negative or tv_nsec is out of range. */
 int timespec_to_ns(const struct timespec *ts, int64_t *ns);

@@ -33,11 +33,6 @@ struct sigevent {
     int32_t pad[12];
 };
 
-struct itimerspec {
-    struct timespec it_interval;
-    struct timespec it_value;
-};
-
 /* One timer. Fields change only in its process's system calls and in the timer interrupt,
  * always with interrupts off. */
 struct posix_timer {

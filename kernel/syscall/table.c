@@ -38,7 +38,8 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(exit_group), ENTRY(tgkill), ENTRY(openat), ENTRY(mkdirat), ENTRY(fchownat),
     ENTRY(newfstatat), ENTRY(unlinkat), ENTRY(renameat), ENTRY(linkat), ENTRY(symlinkat),
     ENTRY(readlinkat), ENTRY(fchmodat), ENTRY(faccessat), ENTRY(pselect6), ENTRY(ppoll),
-    ENTRY(unshare), ENTRY(utimensat), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
+    ENTRY(unshare), ENTRY(utimensat), ENTRY(timerfd_create), ENTRY(timerfd_settime),
+    ENTRY(timerfd_gettime), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
     ENTRY(setns), ENTRY(renameat2), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
 };
 
