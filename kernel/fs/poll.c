@@ -15,11 +15,11 @@
 #include "signal.h"
 #include "string.h"
 #include "syscall.h"
+#include "timer.h"
 #include "uaccess.h"
 #include "x86.h"
 
 #define POLL_MAX (PAGE_SIZE / sizeof(struct pollfd)) /* pollfds per call: 512 */
-#define NSEC_PER_SEC 1000000000L
 #define FD_SET_WORDS (FILES_MAX / 64)
 
 static struct wait_queue pollers = WAIT_QUEUE_INIT(pollers);
@@ -46,8 +46,7 @@ typedef int (*check_fn)(void *context);
  * interrupts off so that a tty interrupt cannot slip in between it and the sleep. */
 static int wait_until_ready(check_fn check, void *context, int64_t timeout_ns)
 {
-    int64_t deadline_ns = timeout_ns > 0 ? (int64_t)clock_monotonic_ns() + timeout_ns : 0;
-    uint64_t deadline = timeout_ns > 0 ? jiffies + ns_to_jiffies_ceil((uint64_t)timeout_ns) : 0;
+    uint64_t deadline = timeout_ns > 0 ? clock_deadline(CLOCK_MONOTONIC, timeout_ns, false) : 0;
     bool timed_out = timeout_ns == 0;
     for (;;) {
         bool was = irq_save();
@@ -60,13 +59,7 @@ static int wait_until_ready(check_fn check, void *context, int64_t timeout_ns)
         irq_restore(was);
         if (error == -EINTR)
             return -ERESTARTNOHAND;
-        if (error == -ETIMEDOUT) {
-            /* Ticks and the TSC clock may disagree by a little: never return early. */
-            int64_t left = deadline_ns - (int64_t)clock_monotonic_ns();
-            timed_out = left <= 0;
-            if (!timed_out)
-                deadline = jiffies + ns_to_jiffies_ceil((uint64_t)left);
-        }
+        timed_out = error == -ETIMEDOUT; /* one last check, then 0 */
     }
 }
 
@@ -90,28 +83,14 @@ static int use_temporary_mask(const uint64_t *user_mask, size_t size)
     return 0;
 }
 
-/* Seconds and nanoseconds as nanoseconds; a timeout of centuries is as good as for ever. */
-static int64_t to_ns(int64_t seconds, int64_t nanoseconds)
-{
-    if (seconds > INT64_MAX / NSEC_PER_SEC - 1)
-        return INT64_MAX;
-    return seconds * NSEC_PER_SEC + nanoseconds;
-}
-
 /* A user struct timespec as nanoseconds: -1 for none (NULL), -EINVAL if malformed. */
 static int read_timeout(const void *user_ts, int64_t *ns)
 {
-    struct timespec ts;
     if (!user_ts) {
         *ns = -1;
         return 0;
     }
-    if (copy_from_user(&ts, user_ts, sizeof(ts)))
-        return -EFAULT;
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
-        return -EINVAL;
-    *ns = to_ns(ts.tv_sec, ts.tv_nsec);
-    return 0;
+    return timespec_from_user(user_ts, ns);
 }
 
 /* ppoll and pselect6 tell how much of the timeout is left, as Linux does. */
@@ -122,7 +101,7 @@ static void write_time_left(void *user_ts, int64_t timeout_ns, uint64_t start_ns
     int64_t left = timeout_ns - (int64_t)(clock_monotonic_ns() - start_ns);
     if (left < 0)
         left = 0;
-    struct timespec ts = {left / NSEC_PER_SEC, left % NSEC_PER_SEC};
+    struct timespec ts = timespec_from_ns(left);
     copy_to_user(user_ts, &ts, sizeof(ts));
 }
 
@@ -307,12 +286,6 @@ long sys_pselect6(int nfds, void *user_read, void *user_write, void *user_except
     return result;
 }
 
-/* The struct timeval of select(2). */
-struct timeval {
-    int64_t tv_sec;
-    int64_t tv_usec;
-};
-
 /* select(2): pselect6 with microseconds and no signal mask. Like Linux, it writes back the
  * time left. */
 long sys_select(int nfds, void *user_read, void *user_write, void *user_except, void *user_tv)
@@ -326,7 +299,7 @@ long sys_select(int nfds, void *user_read, void *user_write, void *user_except, 
     if (user_tv && (tv.tv_sec < 0 || tv.tv_usec < 0))
         return -EINVAL;
     if (user_tv) /* like Linux, microseconds past a second carry into the seconds */
-        timeout_ns = to_ns(MIN(tv.tv_sec, INT64_MAX / 2) + tv.tv_usec / 1000000,
+        timeout_ns = ns_from_parts(MIN(tv.tv_sec, INT64_MAX / 2) + tv.tv_usec / 1000000,
                            tv.tv_usec % 1000000 * 1000);
     long result = do_select(nfds, user_sets, timeout_ns);
     if (user_tv) {

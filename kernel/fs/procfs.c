@@ -423,9 +423,8 @@ static void generate_stat(const struct proc *p, struct text *t)
         parent_nr(p, ns), pid_nr_ns(p->pgrp, ns), pid_nr_ns(p->session, ns), p->tty_nr,
         foreground ? pid_nr_ns(foreground, ns) : -1);
     add(t, "%lu 0 0 0 %lu %lu %lu %lu 20 0 1 0 %lu ", p->min_faults,
-        TICKS_TO_USER_HZ(p->utime_ticks), TICKS_TO_USER_HZ(p->stime_ticks),
-        TICKS_TO_USER_HZ(p->cutime_ticks), TICKS_TO_USER_HZ(p->cstime_ticks),
-        TICKS_TO_USER_HZ(p->start_ticks));
+        NS_TO_CLOCK_T(p->utime_ns), NS_TO_CLOCK_T(p->stime_ns), NS_TO_CLOCK_T(p->cutime_ns),
+        NS_TO_CLOCK_T(p->cstime_ns), NS_TO_CLOCK_T(p->start_ns));
     add(t, "%lu %lu 18446744073709551615 0 0 0 0 0 ", virtual_size(mm), resident_pages(mm));
     add(t, "%lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 ", p->sig_pending, p->sig_blocked,
         signals_with_action(p, false), signals_with_action(p, true), p->exit_signal);
@@ -468,21 +467,13 @@ static void generate_status(const struct proc *p, struct text *t)
         signals_with_action(p, false), signals_with_action(p, true));
 }
 
-/* Idle time is not counted by the scheduler: it is what the processes did not use. */
-static uint64_t idle_ticks(void)
-{
-    uint64_t busy = 0;
-    struct proc *p;
-    list_for_each_entry(p, &proc_list, all)
-        busy += p->utime_ticks + p->stime_ticks + p->cutime_ticks + p->cstime_ticks;
-    return busy < jiffies ? jiffies - busy : 0;
-}
-
-/* /proc/uptime: seconds since boot and idle seconds, with hundredths. */
+/* /proc/uptime: seconds since boot and idle seconds (the idle process's time), with
+ * hundredths. */
 static void generate_uptime(struct text *t)
 {
-    uint64_t up = jiffies, idle = idle_ticks();
-    add(t, "%lu.%02lu %lu.%02lu\n", up / HZ, up % HZ * 100 / HZ, idle / HZ, idle % HZ * 100 / HZ);
+    uint64_t up = NS_TO_CLOCK_T(clock_monotonic_ns()), idle = NS_TO_CLOCK_T(cputime_idle_ns());
+    add(t, "%lu.%02lu %lu.%02lu\n", up / USER_HZ, up % USER_HZ * 100 / USER_HZ, idle / USER_HZ,
+        idle % USER_HZ * 100 / USER_HZ);
 }
 
 /* /proc/meminfo: the frame allocator's totals, in Linux's layout. */

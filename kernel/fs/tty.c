@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "signal.h"
 #include "string.h"
+#include "timer.h"
 #include "uaccess.h"
 #include "x86.h"
 
@@ -386,7 +387,7 @@ struct pid *tty_foreground(const struct proc *p)
 
 /* ---- reading ---- */
 
-/* Sleep until more than have bytes are readable, the deadline (jiffies; 0 for none) passes
+/* Sleep until more than have bytes are readable, the deadline (monotonic ns; 0 for none) passes
  * or a signal comes: 0, -ETIMEDOUT or -ERESTARTSYS. */
 static int wait_for_input(struct tty *tty, size_t have, uint64_t deadline)
 {
@@ -408,7 +409,7 @@ static int wait_for_input(struct tty *tty, size_t have, uint64_t deadline)
 /* VTIME is in tenths of a second. */
 static uint64_t deadline_in_tenths(uint8_t tenths)
 {
-    return jiffies + ns_to_jiffies_ceil((uint64_t)tenths * 100000000);
+    return clock_deadline(CLOCK_MONOTONIC, (int64_t)tenths * 100000000, false);
 }
 
 /* Canonical mode: wait for a whole line. */

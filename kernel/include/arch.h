@@ -9,7 +9,8 @@
 struct trap_frame;
 
 #define IRQ_BASE 32 /* the PIC delivers IRQ n as vector IRQ_BASE + n */
-#define IRQ_TIMER 0
+#define VECTOR_TIMER 48     /* the local APIC timer, just above the PIC's vectors */
+#define VECTOR_SPURIOUS 255 /* the local APIC's spurious interrupt */
 #define IRQ_KEYBOARD 1
 #define IRQ_COM1 4
 
@@ -23,13 +24,15 @@ void irq_unmask(int irq);
 void pic_end_of_interrupt(int irq);
 void irq_dispatch(int irq);
 
-/* The timer: HZ ticks a second drive the scheduler; the clock reads nanoseconds. */
-#define HZ 1000    /* timer ticks a second: sleeps are precise to 1 ms */
+/* The clock reads nanoseconds from the TSC; the one-shot timer (the local APIC's) interrupts
+ * at a deadline on that clock. The scheduler's slice tick runs HZ times a second, and only
+ * while a process runs; user space counts USER_HZ clock ticks a second. */
+#define HZ 1000     /* slice ticks a second while a process runs */
 #define USER_HZ 100 /* clock ticks as user space counts them (times, /proc, AT_CLKTCK) */
-#define TICKS_TO_USER_HZ(t) ((t) / (HZ / USER_HZ))
+#define NS_TO_CLOCK_T(ns) ((ns) / (1000000000UL / USER_HZ))
 void timer_init(void);
 uint64_t clock_monotonic_ns(void);
-extern volatile uint64_t jiffies;
+void timer_hardware_program(uint64_t deadline); /* interrupt at this monotonic ns; 0: none */
 extern uint64_t tsc_khz;
 extern uint64_t boot_epoch_seconds; /* wall-clock time at boot, from the CMOS clock */
 void timer_interrupt(void);

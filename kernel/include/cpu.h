@@ -6,6 +6,8 @@
 #ifndef NEST_CPU_H
 #define NEST_CPU_H
 
+#include "list.h"
+#include "timer.h"
 #include "types.h"
 
 /* GDT selectors. The order is fixed by syscall/sysret (see gdt.c). */
@@ -37,7 +39,12 @@ struct cpu {
     struct proc *current; /* 24: the running process */
     struct proc *idle;    /* the idle process, run when nothing else can */
     bool need_resched;    /* set by the timer: switch at the next return to user mode */
-    bool trap_from_user;  /* the interrupt being handled came from user mode (CPU time) */
+
+    /* Time, all per-CPU: touched only by this CPU, with interrupts off. */
+    struct list_head timers; /* the timer queue (timer.h), earliest deadline first */
+    uint64_t timer_armed;    /* the deadline the hardware timer is set for; 0: none */
+    struct timer slice_tick; /* pending only while a process (not idle) runs */
+    uint64_t time_mark;      /* clock at the last kernel entry, exit or switch (cputime.c) */
 };
 
 extern struct cpu cpu0;

@@ -126,6 +126,7 @@ struct proc;
 #define PROCFS_DEV MKDEV(0, 2)
 #define PIPEFS_DEV MKDEV(0, 3)
 #define NSFS_DEV MKDEV(0, 4) /* what /proc/N/ns/pid opens */
+#define ANON_INODE_DEV MKDEV(0, 5) /* files with no name: timerfd */
 
 #define POLLIN 0x001
 #define POLLPRI 0x002

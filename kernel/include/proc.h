@@ -9,10 +9,12 @@
 
 #include "cpu.h"
 #include "errno.h"
+#include "itimer.h"
 #include "list.h"
 #include "pid.h"
 #include "sched.h"
 #include "signal.h"
+#include "timer.h"
 #include "types.h"
 
 #define PROC_MAX 2048     /* the process table's limit: fork beyond it gives EAGAIN */
@@ -87,8 +89,7 @@ struct proc {
 
     struct wait_queue *waiting_on; /* the queue it sleeps on, if any */
     struct list_head wait_link;    /* link in that queue */
-    uint64_t wake_deadline;        /* timed sleep: wake at this jiffy; 0 for none */
-    struct list_head timer_link;   /* link in the timer queue */
+    struct timer sleep_timer;      /* a timed sleep's deadline (sleep_on) */
     bool timed_out;                /* the deadline passed before the event */
     bool sleep_killable;           /* this sleep ends only for a fatal signal */
 
@@ -96,11 +97,17 @@ struct proc {
     int time_slice;             /* ticks left before preemption (round-robin) */
     uint64_t vruntime;          /* for policies that need one */
 
-    uint64_t utime_ticks;       /* CPU time in user mode, in ticks */
-    uint64_t stime_ticks;       /* CPU time in the kernel, in ticks */
-    uint64_t cutime_ticks;      /* reaped children's user time */
-    uint64_t cstime_ticks;
-    uint64_t start_ticks;       /* jiffies at creation */
+    uint64_t utime_ns;          /* CPU time in user mode (cputime.c) */
+    uint64_t stime_ns;          /* CPU time in the kernel; the idle process's: idle time */
+    uint64_t cutime_ns;         /* reaped children's user time */
+    uint64_t cstime_ns;         /* reaped children's kernel time */
+    uint64_t start_ns;          /* monotonic clock at creation */
+    struct timer real_timer;    /* ITIMER_REAL and alarm: SIGALRM when it expires (itimer.c) */
+    uint64_t real_interval;     /* ITIMER_REAL's period, ns; 0: once */
+    struct cpu_itimer cpu_itimers[2]; /* ITIMER_VIRTUAL, ITIMER_PROF (cputime.c) */
+    struct list_head posix_timers; /* timer_create's timers (posix_timer.c) */
+    int posix_timer_count;
+    int next_posix_timer_id;
     uint64_t min_faults;        /* page faults fixed by vm_handle_fault (/proc stat) */
 
     struct proc *vfork_parent;  /* vfork: the parent sleeping until our exec or exit */
@@ -134,6 +141,13 @@ void return_to_user(struct trap_frame *tf);
 void vfork_release(struct proc *child); /* exec or exit of a vfork child: wake its parent */
 void proc_dump_table(void); /* ^P: every process with every PID level */
 void rlimits_init(struct proc *p); /* the limits init starts with; fork copies them */
+
+/* CPU time (cputime.c). Interrupts off for the last three; the first two manage. */
+void cputime_enter_kernel(void);    /* from user mode: charge the user time */
+uint64_t cputime_of_current(void);  /* the current process's CPU time so far, ns */
+void cputime_leave_kernel(void);    /* back to user mode: charge the kernel time */
+void cputime_charge_kernel(struct proc *running); /* charge kernel time up to now */
+uint64_t cputime_idle_ns(void);     /* the CPU's idle time so far */
 
 /* clone(2) flags (Linux's values). */
 #define CSIGNAL 0x000000ff

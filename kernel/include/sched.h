@@ -23,7 +23,6 @@ struct sched_policy {
 };
 
 void sched_init(const char *policy_name);
-void sched_tick(void);
 void schedule(void);          /* give up the CPU; the caller has set its state */
 void sched_yield(void);       /* stay runnable, let others run first */
 void wake_up_process(struct proc *p);
@@ -41,7 +40,8 @@ struct wait_queue {
 void wait_queue_init(struct wait_queue *wq);
 void wake_up(struct wait_queue *wq); /* wake every sleeper; they re-check their condition */
 
-/* Sleep on wq until woken, a signal arrives, or deadline (jiffies, 0 for none) passes.
+/* Sleep on wq until woken, a signal arrives, or the monotonic clock reaches deadline (ns,
+ * 0 for none; timer.h's clock_deadline makes one), whichever comes first.
  * Returns 0 when woken, -EINTR for a signal, -ETIMEDOUT for the deadline. The caller
  * re-checks its condition in a loop: a wake-up is only a hint. Interrupts must be off at
  * the call, after the caller checked its condition, so no wake-up is lost. */
@@ -86,6 +86,6 @@ int sleep_on_killable(struct wait_queue *wq);
         __ret;                                              \
     })
 
-uint64_t ns_to_jiffies_ceil(uint64_t ns);
+void sleep_timer_init(struct proc *p); /* for proc_alloc */
 
 #endif

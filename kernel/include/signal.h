@@ -58,6 +58,7 @@
 /* si_code values */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_TIMER (-2) /* a POSIX timer (timer_create) expired */
 #define SI_TKILL (-6)
 #define SEGV_MAPERR 1 /* no mapping at the address */
 #define SEGV_ACCERR 2 /* a mapping that does not allow the access */
@@ -93,17 +94,22 @@ struct siginfo {
             int32_t si_status; /* SIGCHLD: exit code or signal */
         };
         uint64_t si_addr; /* SIGSEGV etc.: the faulting address */
+        struct {
+            int32_t si_timerid; /* SI_TIMER: the timer's id, */
+            int32_t si_overrun; /* how many expiries were missed before this one, */
+            uint64_t si_value;  /* and the sigevent's value */
+        };
         uint8_t pad[112];
     };
 };
 
 /* What the kernel keeps about a pending signal until it builds the siginfo for a handler. */
 struct signal_info {
-    int32_t code;   /* si_code */
-    int32_t pid;    /* si_pid, in the receiver's namespace */
-    int32_t status; /* si_status (SIGCHLD) */
-    int32_t pad;
-    uint64_t addr;  /* si_addr (faults) */
+    int32_t code;     /* si_code */
+    int32_t pid;      /* si_pid, in the receiver's namespace */
+    int32_t status;   /* si_status (SIGCHLD); si_overrun (SI_TIMER) */
+    int32_t timer_id; /* si_timerid (SI_TIMER) */
+    uint64_t addr;    /* si_addr (faults); si_value (SI_TIMER) */
 };
 
 /* An alternate signal stack (sigaltstack), as stack_t. */
@@ -135,6 +141,10 @@ struct pid;
 /* Send sig to every process of a process group (the tty's ^C, ^Z, ^\, SIGHUP). */
 void signal_pgrp(struct pid *pgrp, int sig);
 void signal_kill_by_kernel(struct proc *p);
+/* A signal the kernel itself sends (a timer expired), safe from interrupt handlers. Like
+ * Linux's, it counts as coming from outside every namespace. true if it is now pending
+ * because of this call; false if it was dropped (ignored) or already pending. */
+bool signal_send_from_kernel(struct proc *p, int sig, const struct siginfo *info);
 bool sig_ignored_by_default(int sig);
 bool sig_default_stops(int sig);
 

@@ -40,7 +40,9 @@
 #define SYS_dup2 33
 #define SYS_pause 34
 #define SYS_nanosleep 35
+#define SYS_getitimer 36
 #define SYS_alarm 37
+#define SYS_setitimer 38
 #define SYS_getpid 39
 #define SYS_clone 56
 #define SYS_fork 57
@@ -107,6 +109,11 @@
 #define SYS_sched_getaffinity 204
 #define SYS_getdents64 217
 #define SYS_set_tid_address 218
+#define SYS_timer_create 222
+#define SYS_timer_settime 223
+#define SYS_timer_gettime 224
+#define SYS_timer_getoverrun 225
+#define SYS_timer_delete 226
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229
 #define SYS_clock_nanosleep 230
@@ -128,6 +135,9 @@
 #define SYS_unshare 272
 #define SYS_set_robust_list 273
 #define SYS_utimensat 280
+#define SYS_timerfd_create 283
+#define SYS_timerfd_settime 286
+#define SYS_timerfd_gettime 287
 #define SYS_dup3 292
 #define SYS_pipe2 293
 #define SYS_prlimit64 302
@@ -210,6 +220,16 @@ long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeout,
                uint32_t *user_addr2, uint32_t val3);
 long sys_alarm(unsigned int seconds);
+long sys_getitimer(int which, void *user_value);
+long sys_setitimer(int which, const void *user_value, void *user_old);
+long sys_timer_create(int clock, const void *user_event, int *user_id);
+long sys_timer_settime(int id, int flags, const void *user_new, void *user_old);
+long sys_timer_gettime(int id, void *user_setting);
+long sys_timer_getoverrun(int id);
+long sys_timer_delete(int id);
+long sys_timerfd_create(int clock, int flags);
+long sys_timerfd_settime(int fd, int flags, const void *user_new, void *user_old);
+long sys_timerfd_gettime(int fd, void *user_setting);
 
 /* ---- file calls (kernel/syscall/fs.c) ---- */
 long sys_read(int fd, void *user_buf, size_t count);

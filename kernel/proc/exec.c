@@ -305,6 +305,7 @@ static void commit_exec(struct proc *p, struct mm *mm, const char *path, uint64_
     vfork_release(p);
     files_close_on_exec(p->files);
     signal_reset_on_exec(p);
+    posix_timers_delete_all(p); /* as Linux: POSIX timers do not survive execve */
     p->alt_stack = (struct signal_stack){0, 0, 0, 0};
     proc_set_name(p, path);
     p->did_exec = true;

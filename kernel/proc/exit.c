@@ -112,6 +112,8 @@ __noreturn void do_exit(int status)
     }
     p->exiting = true;
     p->sig_pending = 0;
+    itimer_real_exit(p);
+    posix_timers_delete_all(p);
     if (p->clear_child_tid && p->mm && p->mm->users > 1)
         put_user(0, (int *)p->clear_child_tid);
     vfork_release(p);
@@ -176,10 +178,10 @@ struct rusage {
     int64_t rest[14];
 };
 
-static void ticks_to_timeval(uint64_t ticks, int64_t *sec, int64_t *usec)
+static void ns_to_timeval(uint64_t ns, int64_t *sec, int64_t *usec)
 {
-    *sec = ticks / HZ;
-    *usec = (ticks % HZ) * (1000000 / HZ);
+    *sec = ns / NSEC_PER_SEC;
+    *usec = ns % NSEC_PER_SEC / NSEC_PER_USEC;
 }
 
 /* Report child c to the caller: write the status (and usage), return its number. */
@@ -190,8 +192,8 @@ static long report_child(struct proc *c, int status, int *user_status, void *use
     if (user_rusage) {
         struct rusage ru;
         memset(&ru, 0, sizeof(ru));
-        ticks_to_timeval(c->utime_ticks + c->cutime_ticks, &ru.utime_sec, &ru.utime_usec);
-        ticks_to_timeval(c->stime_ticks + c->cstime_ticks, &ru.stime_sec, &ru.stime_usec);
+        ns_to_timeval(c->utime_ns + c->cutime_ns, &ru.utime_sec, &ru.utime_usec);
+        ns_to_timeval(c->stime_ns + c->cstime_ns, &ru.stime_sec, &ru.stime_usec);
         if (copy_to_user(user_rusage, &ru, sizeof(ru)) < 0)
             return -EFAULT;
     }
@@ -213,8 +215,8 @@ static long wait_scan(int pid, int options, int *user_status, void *user_rusage)
             long nr = report_child(c, c->exit_status, user_status, user_rusage);
             if (nr < 0)
                 return nr;
-            self->cutime_ticks += c->utime_ticks + c->cutime_ticks;
-            self->cstime_ticks += c->stime_ticks + c->cstime_ticks;
+            self->cutime_ns += c->utime_ns + c->cutime_ns;
+            self->cstime_ns += c->stime_ns + c->cstime_ns;
             proc_free(c);
             return nr;
         }

@@ -26,11 +26,14 @@ void proc_init(void)
     list_init(&idle->children);
     list_init(&idle->sibling);
     list_init(&idle->wait_link);
-    list_init(&idle->timer_link);
+    sleep_timer_init(idle);
+    itimer_real_init(idle);
+    posix_timers_init(idle);
     list_init(&idle->run_link);
     idle->child_ns = &root_pid_ns;
     this_cpu()->idle = idle;
     this_cpu()->current = idle;
+    this_cpu()->time_mark = clock_monotonic_ns(); /* CPU time counts from here */
 }
 
 /* A zeroed process with a kernel stack, linked into the table; NULL with the table full or
@@ -54,9 +57,11 @@ struct proc *proc_alloc(void)
     list_init(&p->children);
     list_init(&p->sibling);
     list_init(&p->wait_link);
-    list_init(&p->timer_link);
+    sleep_timer_init(p);
+    itimer_real_init(p);
+    posix_timers_init(p);
     list_init(&p->run_link);
-    p->start_ticks = jiffies;
+    p->start_ns = clock_monotonic_ns();
     p->umask = 022;
     list_add_tail(&p->all, &proc_list);
     proc_count++;
@@ -191,8 +196,10 @@ void return_to_user(struct trap_frame *tf)
             continue;
         }
         struct proc *p = cpu->current;
-        if (!signal_pending(p) && !syscall_needs_restart(tf) && !p->restore_saved_mask)
+        if (!signal_pending(p) && !syscall_needs_restart(tf) && !p->restore_saved_mask) {
+            cputime_leave_kernel();
             return;
+        }
         sti();
         signal_deliver(tf);
     }

@@ -1,9 +1,11 @@
-/* sched.c - the scheduler core: switching, sleeping, waking and the timer queue.
+/* sched.c - the scheduler core: switching, sleeping, waking and the slice tick.
  *
  * The core never decides who runs next: the policy chosen with sched= does (sched_rr.c is
  * the default). The kernel is not preemptible: a process leaves the CPU only in schedule(),
- * called when it sleeps or, if the timer asked for it, on its way back to user mode.
- * Every function here runs with interrupts off while it touches the queues.
+ * called when it sleeps or, if the slice tick asked for it, on its way back to user mode.
+ * The slice tick is a timer (timer.h) that runs HZ times a second only while a process
+ * runs: an idle CPU gets no tick. Every function here runs with interrupts off while it
+ * touches the queues.
  */
 #include "arch.h"
 #include "cpu.h"
@@ -12,6 +14,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "string.h"
+#include "timer.h"
 #include "x86.h"
 
 extern const struct sched_policy sched_rr_policy;
@@ -20,15 +23,17 @@ extern const struct sched_policy sched_fifo_policy;
 static const struct sched_policy *const policies[] = {&sched_rr_policy, &sched_fifo_policy};
 static const struct sched_policy *policy = &sched_rr_policy;
 
-/* Sleepers with a deadline, earliest first. */
-static struct list_head timer_queue = LIST_HEAD_INIT(timer_queue);
-
 /* switch.S: save the callee-saved registers on this stack, store the stack pointer in
  * *save, load next's and return into it. */
 void switch_context(struct context **save, struct context *next);
 
+#define TICK_NS (NSEC_PER_SEC / HZ)
+
+static void slice_tick(struct timer *t);
+
 void sched_init(const char *policy_name)
 {
+    timer_init_one(&this_cpu()->slice_tick, slice_tick);
     for (size_t i = 0; i < ARRAY_SIZE(policies); i++)
         if (strcmp(policies[i]->name, policy_name) == 0)
             policy = policies[i];
@@ -47,6 +52,7 @@ static void switch_to(struct proc *next)
 {
     struct cpu *cpu = this_cpu();
     struct proc *prev = cpu->current;
+    cputime_charge_kernel(prev);
     fpu_save(prev);
     prev->fs_base = rdmsr(MSR_FS_BASE);
     mm_activate(next->mm);
@@ -88,6 +94,10 @@ void schedule(void)
     struct proc *next = policy->pick_next();
     if (!next)
         next = cpu->idle;
+    if (next == cpu->idle)
+        timer_cancel(&cpu->slice_tick); /* tickless idle */
+    else if (!timer_pending(&cpu->slice_tick))
+        timer_start(&cpu->slice_tick, clock_monotonic_ns() + TICK_NS);
     if (next != prev) {
         switch_to(next);
         sched_finish_switch();
@@ -123,34 +133,14 @@ void sched_make_runnable(struct proc *p)
     irq_restore(was);
 }
 
-static void timer_insert(struct proc *p)
-{
-    struct list_head *pos = timer_queue.next;
-    while (pos != &timer_queue &&
-           list_entry(pos, struct proc, timer_link)->wake_deadline <= p->wake_deadline)
-        pos = pos->next;
-    list_insert_between(&p->timer_link, pos->prev, pos);
-}
-
-/* Timer interrupt: wake expired sleepers, charge the tick, maybe ask for a switch. */
-void sched_tick(void)
+/* While a process runs, HZ times a second: charge its time, let the policy preempt it. */
+static void slice_tick(struct timer *t)
 {
     struct cpu *cpu = this_cpu();
-    while (!list_empty(&timer_queue)) {
-        struct proc *p = list_first_entry(&timer_queue, struct proc, timer_link);
-        if (p->wake_deadline > jiffies)
-            break;
-        list_del(&p->timer_link);
-        p->timed_out = true;
-        wake_up_process(p);
-    }
     struct proc *running = cpu->current;
-    if (running == cpu->idle)
-        return;
-    if (cpu->trap_from_user)
-        running->utime_ticks++;
-    else
-        running->stime_ticks++;
+    timer_start(t, clock_monotonic_ns() + TICK_NS);
+    cputime_charge_kernel(running);
+    cpu_itimers_check(running);
     if (policy->tick(running))
         cpu->need_resched = true;
 }
@@ -168,6 +158,19 @@ void wake_up(struct wait_queue *wq)
     list_for_each_entry_safe(p, tmp, &wq->sleepers, wait_link)
         wake_up_process(p);
     irq_restore(was);
+}
+
+/* A sleep's deadline passed. */
+static void sleep_timeout(struct timer *t)
+{
+    struct proc *p = container_of(t, struct proc, sleep_timer);
+    p->timed_out = true;
+    wake_up_process(p);
+}
+
+void sleep_timer_init(struct proc *p)
+{
+    timer_init_one(&p->sleep_timer, sleep_timeout);
 }
 
 /* Should a signal end p's sleep now? */
@@ -189,14 +192,11 @@ static int sleep_as(struct wait_queue *wq, uint64_t deadline, bool killable)
     p->timed_out = false;
     if (wq)
         list_add_tail(&p->wait_link, &wq->sleepers);
-    if (deadline) {
-        p->wake_deadline = deadline;
-        timer_insert(p);
-    }
+    if (deadline)
+        timer_start(&p->sleep_timer, deadline);
     schedule();
     list_del(&p->wait_link);
-    list_del(&p->timer_link);
-    p->wake_deadline = 0;
+    timer_cancel(&p->sleep_timer);
     bool interrupted = sleep_interrupted(p);
     irq_restore(was);
     if (interrupted)
@@ -212,14 +212,6 @@ int sleep_on(struct wait_queue *wq, uint64_t deadline)
 int sleep_on_killable(struct wait_queue *wq)
 {
     return sleep_as(wq, 0, true);
-}
-
-/* Round a duration up to whole ticks, plus one: the current tick is already partly gone,
- * so this many tick boundaries from now is never too early. */
-uint64_t ns_to_jiffies_ceil(uint64_t ns)
-{
-    uint64_t tick_ns = 1000000000UL / HZ;
-    return (ns + tick_ns - 1) / tick_ns + 1;
 }
 
 /* The idle process: halt until an interrupt, then run whoever became runnable. */

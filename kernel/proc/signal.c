@@ -87,34 +87,42 @@ static void apply_stop_continue(struct proc *p, int sig)
     }
 }
 
+/* What a pending signal's siginfo will say, from what the sender gave. */
+static struct signal_info info_to_keep(const struct siginfo *info)
+{
+    if (!info)
+        return (struct signal_info){.code = SI_KERNEL};
+    if (info->si_code == SI_TIMER)
+        return (struct signal_info){.code = SI_TIMER, .timer_id = info->si_timerid,
+                                    .addr = info->si_value};
+    return (struct signal_info){.code = info->si_code, .pid = info->si_pid,
+                                .status = info->si_status};
+}
+
 /* Post sig to p. info may be NULL for a kernel-generated signal. The sender's permission
- * and visibility have been checked by the caller. */
-static void post_signal(struct proc *p, int sig, const struct siginfo *info, bool from_ancestor)
+ * and visibility have been checked by the caller. true if sig became pending by this call. */
+static bool post_signal(struct proc *p, int sig, const struct siginfo *info, bool from_ancestor)
 {
     if (p->exiting || p->state == PROC_ZOMBIE || sig < 1 || sig > NSIG)
-        return;
+        return false;
     if (sig != SIGKILL)
         apply_stop_continue(p, sig); /* even if the signal itself is then ignored (Linux) */
     if (init_immune(p, sig, from_ancestor))
-        return;
+        return false;
     if (sig == SIGKILL)
         apply_stop_continue(p, sig);
     if (sig_discarded(p, sig))
-        return;
-    if (!(p->sig_pending & SIGBIT(sig))) { /* standard signals do not queue */
-        if (info)
-            p->sig_info[sig - 1] = (struct signal_info){.code = info->si_code,
-                                                        .pid = info->si_pid,
-                                                        .status = info->si_status};
-        else
-            p->sig_info[sig - 1] = (struct signal_info){.code = SI_KERNEL};
-    }
+        return false;
+    if (p->sig_pending & SIGBIT(sig))
+        return false; /* standard signals do not queue */
+    p->sig_info[sig - 1] = info_to_keep(info);
     p->sig_pending |= SIGBIT(sig);
     if (p->state == PROC_SLEEPING && (p->sleep_killable ? fatal_signal_pending(p)
                                                         : signal_pending(p)))
         wake_up_process(p);
     else if (sig == SIGKILL && p->state == PROC_STOPPED)
         wake_up_process(p);
+    return true;
 }
 
 /* Send sig from the current process (kill, the tty on its behalf): si_pid is the
@@ -165,6 +173,14 @@ void signal_kill_by_kernel(struct proc *p)
     bool was = irq_save();
     post_signal(p, SIGKILL, NULL, true);
     irq_restore(was);
+}
+
+bool signal_send_from_kernel(struct proc *p, int sig, const struct siginfo *info)
+{
+    bool was = irq_save();
+    bool posted = post_signal(p, sig, info, true);
+    irq_restore(was);
+    return posted;
 }
 
 /* Tell p's parent that p stopped or continued: SIGCHLD unless the parent asked not to
@@ -284,6 +300,10 @@ static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct t
     frame.info.si_code = si->code;
     if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
         frame.info.si_addr = si->addr;
+    } else if (si->code == SI_TIMER) {
+        frame.info.si_timerid = si->timer_id;
+        frame.info.si_overrun = si->status;
+        frame.info.si_value = si->addr;
     } else {
         frame.info.si_pid = si->pid;
         frame.info.si_status = si->status;
@@ -374,6 +394,10 @@ void signal_deliver(struct trap_frame *tf)
     struct proc *p = current_proc();
     int sig;
     while ((sig = dequeue_signal(p)) != 0) {
+        if (sig == SIGALRM)
+            itimer_real_signal_taken(p); /* a periodic timer starts its next period */
+        if (p->sig_info[sig - 1].code == SI_TIMER)
+            posix_timer_signal_taken(p, &p->sig_info[sig - 1]);
         struct k_sigaction *a = &p->actions[sig - 1];
         if (a->handler == SIG_IGN)
             continue;

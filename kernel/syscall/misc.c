@@ -9,6 +9,7 @@
 #include "sched.h"
 #include "string.h"
 #include "syscall.h"
+#include "timer.h"
 #include "uaccess.h"
 #include "x86.h"
 
@@ -159,11 +160,13 @@ long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeo
         return -EFAULT;
     if (current != val)
         return -EAGAIN;
-    int64_t ts[2] = {0, 0};
-    if (user_timeout && copy_from_user(ts, user_timeout, sizeof(ts)) < 0)
-        return -EFAULT;
-    uint64_t deadline =
-        user_timeout ? jiffies + ns_to_jiffies_ceil((uint64_t)ts[0] * 1000000000UL + ts[1]) : 0;
+    int64_t timeout_ns = 0;
+    if (user_timeout) {
+        int err = timespec_from_user(user_timeout, &timeout_ns);
+        if (err)
+            return err;
+    }
+    uint64_t deadline = user_timeout ? clock_deadline(CLOCK_MONOTONIC, timeout_ns, false) : 0;
     bool was = irq_save();
     int err = sleep_on(NULL, deadline);
     irq_restore(was);

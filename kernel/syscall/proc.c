@@ -365,33 +365,33 @@ long sys_getuid(void)
 long sys_getrusage(int who, void *user_usage)
 {
     struct proc *p = current_proc();
-    uint64_t ticks_user, ticks_system;
+    uint64_t user_ns, system_ns;
     if (who == 0) { /* RUSAGE_SELF */
-        ticks_user = p->utime_ticks;
-        ticks_system = p->stime_ticks;
+        user_ns = p->utime_ns;
+        system_ns = p->stime_ns;
     } else if (who == -1) { /* RUSAGE_CHILDREN */
-        ticks_user = p->cutime_ticks;
-        ticks_system = p->cstime_ticks;
+        user_ns = p->cutime_ns;
+        system_ns = p->cstime_ns;
     } else {
         return -EINVAL;
     }
     int64_t usage[18];
     memset(usage, 0, sizeof(usage));
-    usage[0] = ticks_user / HZ;
-    usage[1] = (ticks_user % HZ) * (1000000 / HZ);
-    usage[2] = ticks_system / HZ;
-    usage[3] = (ticks_system % HZ) * (1000000 / HZ);
+    usage[0] = user_ns / NSEC_PER_SEC;
+    usage[1] = user_ns % NSEC_PER_SEC / NSEC_PER_USEC;
+    usage[2] = system_ns / NSEC_PER_SEC;
+    usage[3] = system_ns % NSEC_PER_SEC / NSEC_PER_USEC;
     return copy_to_user(user_usage, usage, sizeof(usage));
 }
 
 long sys_times(void *user_buf)
 {
     struct proc *p = current_proc();
-    uint64_t t[4] = {TICKS_TO_USER_HZ(p->utime_ticks), TICKS_TO_USER_HZ(p->stime_ticks),
-                     TICKS_TO_USER_HZ(p->cutime_ticks), TICKS_TO_USER_HZ(p->cstime_ticks)};
+    uint64_t t[4] = {NS_TO_CLOCK_T(p->utime_ns), NS_TO_CLOCK_T(p->stime_ns),
+                     NS_TO_CLOCK_T(p->cutime_ns), NS_TO_CLOCK_T(p->cstime_ns)};
     if (user_buf && copy_to_user(user_buf, t, sizeof(t)) < 0)
         return -EFAULT;
-    return (long)TICKS_TO_USER_HZ(jiffies);
+    return (long)NS_TO_CLOCK_T(clock_monotonic_ns());
 }
 
 long sys_sched_getaffinity(int pid, size_t size, void *user_mask)

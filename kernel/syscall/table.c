@@ -20,6 +20,7 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(brk), ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(rt_sigreturn), ENTRY(ioctl),
     ENTRY(pread64), ENTRY(pwrite64), ENTRY(readv), ENTRY(writev), ENTRY(access), ENTRY(pipe), ENTRY(select),
     ENTRY(sched_yield), ENTRY(madvise), ENTRY(dup), ENTRY(dup2), ENTRY(pause),
+    ENTRY(getitimer), ENTRY(alarm), ENTRY(setitimer),
     ENTRY(nanosleep), ENTRY(getpid), ENTRY(clone), ENTRY(fork), ENTRY(vfork), ENTRY(execve),
     ENTRY(exit), ENTRY(wait4), ENTRY(kill), ENTRY(uname), ENTRY(fcntl), ENTRY(truncate),
     ENTRY(ftruncate), ENTRY(getcwd), ENTRY(chdir), ENTRY(fchdir), ENTRY(rename), ENTRY(mkdir),
@@ -32,11 +33,13 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(sigaltstack), ENTRY(prctl), ENTRY(arch_prctl),
     ENTRY(setrlimit), ENTRY(sync), ENTRY(mount), ENTRY(umount2), ENTRY(reboot), ENTRY(gettid),
     ENTRY(tkill), ENTRY(time), ENTRY(futex), ENTRY(sched_getaffinity), ENTRY(getdents64),
-    ENTRY(set_tid_address), ENTRY(clock_gettime), ENTRY(clock_getres), ENTRY(clock_nanosleep),
+    ENTRY(set_tid_address), ENTRY(timer_create), ENTRY(timer_settime), ENTRY(timer_gettime),
+    ENTRY(timer_getoverrun), ENTRY(timer_delete), ENTRY(clock_gettime), ENTRY(clock_getres), ENTRY(clock_nanosleep),
     ENTRY(exit_group), ENTRY(tgkill), ENTRY(openat), ENTRY(mkdirat), ENTRY(fchownat),
     ENTRY(newfstatat), ENTRY(unlinkat), ENTRY(renameat), ENTRY(linkat), ENTRY(symlinkat),
     ENTRY(readlinkat), ENTRY(fchmodat), ENTRY(faccessat), ENTRY(pselect6), ENTRY(ppoll),
-    ENTRY(unshare), ENTRY(utimensat), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
+    ENTRY(unshare), ENTRY(utimensat), ENTRY(timerfd_create), ENTRY(timerfd_settime),
+    ENTRY(timerfd_gettime), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
     ENTRY(setns), ENTRY(renameat2), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
 };
 
@@ -57,6 +60,7 @@ static void report_unknown(uint64_t nr)
 
 void syscall_dispatch(struct trap_frame *tf)
 {
+    cputime_enter_kernel();
     uint64_t nr = tf->rax;
     tf->error = nr; /* kept for restarting the call after a signal */
     long ret;

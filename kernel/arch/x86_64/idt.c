@@ -31,7 +31,7 @@ static struct idt_entry idt[256];
 DECLARE_STUB(0) DECLARE_STUB(1) DECLARE_STUB(2) DECLARE_STUB(3) DECLARE_STUB(4) DECLARE_STUB(5)
 DECLARE_STUB(6) DECLARE_STUB(7) DECLARE_STUB(8) DECLARE_STUB(9) STUBS_8(1) DECLARE_STUB(18)
 DECLARE_STUB(19) STUBS_8(2) DECLARE_STUB(28) DECLARE_STUB(29) STUBS_8(3) DECLARE_STUB(38)
-DECLARE_STUB(39) STUBS_8(4) DECLARE_STUB(255)
+DECLARE_STUB(39) STUBS_8(4) DECLARE_STUB(48) DECLARE_STUB(255)
 
 static void (*const stubs[48])(void) = {
     trap_stub_0,  trap_stub_1,  trap_stub_2,  trap_stub_3,  trap_stub_4,  trap_stub_5,
@@ -63,7 +63,6 @@ static const char *const exception_names[32] = {
 #define VECTOR_PAGE_FAULT 14
 #define VECTOR_X87 16
 #define VECTOR_SIMD 19
-#define VECTOR_SPURIOUS 255
 
 static void set_gate(int vector, void (*handler)(void), int ist, int dpl)
 {
@@ -83,6 +82,7 @@ void idt_init(void)
     for (int v = 0; v < 48; v++)
         set_gate(v, stubs[v], v == VECTOR_DOUBLE_FAULT ? 1 : 0, 0);
     set_gate(VECTOR_BREAKPOINT, stubs[VECTOR_BREAKPOINT], 0, 3); /* int3 allowed in user mode */
+    set_gate(VECTOR_TIMER, trap_stub_48, 0, 0);
     set_gate(VECTOR_SPURIOUS, trap_stub_255, 0, 0);
     struct {
         uint16_t limit;
@@ -173,14 +173,17 @@ static void handle_exception(struct trap_frame *tf)
 
 void trap_handler(struct trap_frame *tf)
 {
+    if (from_user(tf))
+        cputime_enter_kernel();
     if (tf->vector < 32) {
         handle_exception(tf);
 
     } else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
         int irq = tf->vector - IRQ_BASE;
-        this_cpu()->trap_from_user = from_user(tf);
         irq_dispatch(irq);
         pic_end_of_interrupt(irq);
+    } else if (tf->vector == VECTOR_TIMER) {
+        timer_interrupt();
     }
     if (from_user(tf))
         return_to_user(tf);

@@ -53,9 +53,6 @@ void keyboard_interrupt(void) __attribute__((weak));
 void irq_dispatch(int irq)
 {
     switch (irq) {
-    case IRQ_TIMER:
-        timer_interrupt();
-        break;
     case IRQ_COM1:
         serial_interrupt();
         break;

@@ -1,37 +1,75 @@
-/* timer.c - the tick and the clock.
+/* timer.c - the clock and the one-shot timer.
  *
- * The PIT (8254) interrupts HZ times a second; each tick advances jiffies, wakes sleepers
- * whose deadline has passed and lets the scheduler policy account the running process. The
- * monotonic clock reads the TSC, whose rate is measured against the PIT once at boot.
+ * The monotonic clock reads the TSC. The timer is the local APIC's: in TSC-deadline mode
+ * where the CPU has it (it interrupts when the TSC reaches a value), otherwise in one-shot
+ * mode (it counts down from a value). Either way it is armed for one deadline at a time,
+ * the earliest in the timer queue (kernel/proc/timer.c), and is idle when nothing is due.
+ * The PIT (8254) serves only to measure the TSC's and the APIC timer's rates at boot.
  */
 #include "arch.h"
+#include "cpu.h"
+#include "mm.h"
 #include "printk.h"
-#include "sched.h"
+#include "timer.h"
 #include "x86.h"
 
 #define PIT_FREQUENCY 1193182
-#define PIT_CHANNEL0 0x40
 #define PIT_CHANNEL2 0x42
 #define PIT_COMMAND 0x43
 #define PIT_GATE 0x61
 
-volatile uint64_t jiffies;
+/* Local APIC registers (offsets in its 4 KiB page) and MSRs, from the Intel SDM vol. 3. */
+#define MSR_APIC_BASE 0x1b
+#define MSR_TSC_DEADLINE 0x6e0
+#define APIC_BASE_ENABLE (1UL << 11)
+#define APIC_TPR 0x080
+#define APIC_EOI 0x0b0
+#define APIC_SPURIOUS 0x0f0
+#define APIC_SOFTWARE_ENABLE (1U << 8)
+#define APIC_LVT_TIMER 0x320
+#define APIC_LVT_LINT0 0x350
+#define APIC_LVT_LINT1 0x360
+#define APIC_LVT_ERROR 0x370
+#define APIC_TIMER_INITIAL 0x380
+#define APIC_TIMER_CURRENT 0x390
+#define APIC_TIMER_DIVIDE 0x3e0
+#define APIC_DIVIDE_BY_1 0xb
+#define LVT_MASKED (1U << 16)
+#define LVT_ONE_SHOT (0U << 17)
+#define LVT_TSC_DEADLINE (2U << 17)
+#define LVT_EXTINT (7U << 8)
+#define LVT_NMI (4U << 8)
+#define CPUID_TSC_DEADLINE (1U << 24) /* leaf 1, ecx */
+
+static volatile uint32_t *apic;     /* the local APIC's registers, mapped at boot */
+static bool tsc_deadline_mode;      /* the CPU has the TSC-deadline timer */
+static uint64_t apic_ticks_per_ms;  /* the APIC timer's count rate (one-shot mode) */
 static uint64_t tsc_at_boot;
 static uint64_t tsc_per_ms;
 uint64_t tsc_khz;
 
-/* Count TSC cycles during 10 ms measured by PIT channel 2 in one-shot mode. */
-static uint64_t measure_tsc_per_ms(void)
+static uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
+static void apic_write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
+
+/* Count TSC cycles and APIC timer ticks during 10 ms measured by PIT channel 2 in one-shot
+ * mode (the APIC timer counting down from its maximum meanwhile, its interrupt masked). */
+static void measure_rates(void)
 {
     const uint16_t count = PIT_FREQUENCY / 100; /* 10 ms */
     outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
     outb(PIT_COMMAND, 0xb0);                          /* channel 2, lo/hi, mode 0 */
     outb(PIT_CHANNEL2, count & 0xff);
     outb(PIT_CHANNEL2, count >> 8);
+    apic_write(APIC_LVT_TIMER, LVT_MASKED | LVT_ONE_SHOT | VECTOR_TIMER);
+    apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
+    apic_write(APIC_TIMER_INITIAL, 0xffffffff);
     uint64_t start = rdtsc();
     while (!(inb(PIT_GATE) & 0x20)) /* output goes high when the count reaches zero */
         ;
-    return (rdtsc() - start) / 10;
+    uint32_t apic_left = apic_read(APIC_TIMER_CURRENT);
+    tsc_per_ms = (rdtsc() - start) / 10;
+    apic_ticks_per_ms = (0xffffffffUL - apic_left) / 10;
+    apic_write(APIC_TIMER_INITIAL, 0);
 }
 
 uint64_t boot_epoch_seconds;
@@ -76,21 +114,45 @@ static void read_wall_clock(void)
     boot_epoch_seconds = days_since_epoch(year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
 }
 
+/* Enable this CPU's local APIC with the legacy PIC's interrupts passing through it
+ * (LINT0 as ExtINT, "virtual wire" mode), so the serial port and keyboard keep working. */
+static void apic_enable(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+    wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+    apic = vm_map_physical(base & ~0xfffUL, PAGE_SIZE);
+    if (!apic)
+        panic("timer: cannot map the local APIC");
+    apic_write(APIC_TPR, 0);
+    apic_write(APIC_LVT_LINT0, LVT_EXTINT);
+    apic_write(APIC_LVT_LINT1, LVT_NMI);
+    apic_write(APIC_LVT_ERROR, LVT_MASKED);
+    apic_write(APIC_SPURIOUS, APIC_SOFTWARE_ENABLE | VECTOR_SPURIOUS);
+}
+
 void timer_init(void)
 {
     read_wall_clock();
-    tsc_per_ms = measure_tsc_per_ms();
+    apic_enable();
+    measure_rates();
     if (tsc_per_ms == 0)
         tsc_per_ms = 1000000; /* no usable TSC measure: assume 1 GHz rather than divide by 0 */
+    if (apic_ticks_per_ms == 0)
+        apic_ticks_per_ms = 1000000;
     tsc_khz = tsc_per_ms;
     tsc_at_boot = rdtsc();
-
-    uint16_t divisor = PIT_FREQUENCY / HZ;
-    outb(PIT_COMMAND, 0x34); /* channel 0, lo/hi, mode 2 (rate generator) */
-    outb(PIT_CHANNEL0, divisor & 0xff);
-    outb(PIT_CHANNEL0, divisor >> 8);
-    irq_unmask(IRQ_TIMER);
-    pr_info("timer: PIT at %d Hz, TSC %lu.%03lu MHz\n", HZ, tsc_per_ms / 1000, tsc_per_ms % 1000);
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    tsc_deadline_mode = c & CPUID_TSC_DEADLINE;
+    apic_write(APIC_LVT_TIMER, (tsc_deadline_mode ? LVT_TSC_DEADLINE : LVT_ONE_SHOT) | VECTOR_TIMER);
+    list_init(&this_cpu()->timers);
+    if (tsc_deadline_mode)
+        pr_info("timer: local APIC, TSC-deadline mode; TSC %lu.%03lu MHz\n", tsc_per_ms / 1000,
+                tsc_per_ms % 1000);
+    else
+        pr_info("timer: local APIC, one-shot at %lu.%03lu MHz; TSC %lu.%03lu MHz\n",
+                apic_ticks_per_ms / 1000, apic_ticks_per_ms % 1000, tsc_per_ms / 1000,
+                tsc_per_ms % 1000);
 }
 
 /* Nanoseconds since timer_init(), from the TSC. */
@@ -101,9 +163,40 @@ uint64_t clock_monotonic_ns(void)
     return (cycles / tsc_per_ms) * 1000000 + (cycles % tsc_per_ms) * 1000000 / tsc_per_ms;
 }
 
-/* IRQ 0. */
+/* ns (at most a second here) as ticks of a clock running at per_ms a millisecond, rounded
+ * up: a timer must not go off before its deadline. */
+static uint64_t ns_to_ticks_ceil(uint64_t ns, uint64_t per_ms)
+{
+    return (ns * per_ms + 999999) / 1000000;
+}
+
+/* The TSC value at which clock_monotonic_ns() reaches ns, or just after. */
+static uint64_t tsc_at(uint64_t ns)
+{
+    return tsc_at_boot + ns / 1000000 * tsc_per_ms + ns_to_ticks_ceil(ns % 1000000, tsc_per_ms);
+}
+
+void timer_hardware_program(uint64_t deadline)
+{
+    this_cpu()->timer_armed = deadline;
+    if (tsc_deadline_mode) {
+        wrmsr(MSR_TSC_DEADLINE, deadline ? tsc_at(deadline) : 0); /* 0 disarms */
+        return;
+    }
+    if (!deadline) {
+        apic_write(APIC_TIMER_INITIAL, 0); /* 0 stops the count */
+        return;
+    }
+    uint64_t now = clock_monotonic_ns();
+    uint64_t delay = deadline > now ? deadline - now : 0;
+    /* Further than a second (or than the counter reaches): go off early, be re-armed. */
+    uint64_t count = ns_to_ticks_ceil(MIN(delay, (uint64_t)NSEC_PER_SEC), apic_ticks_per_ms);
+    apic_write(APIC_TIMER_INITIAL, (uint32_t)MAX(MIN(count, 0xffffffffUL), 1UL));
+}
+
+/* The APIC timer's interrupt: run the timer queue, which arms the timer again. */
 void timer_interrupt(void)
 {
-    jiffies++;
-    sched_tick();
+    timer_queue_run();
+    apic_write(APIC_EOI, 0);
 }

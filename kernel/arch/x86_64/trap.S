@@ -35,6 +35,7 @@ trap_stub_\vector:
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
     STUB_FOR \n
     .endr
+    TRAP_STUB 48, 0                     /* the local APIC timer */
     TRAP_STUB 255, 0                    /* spurious interrupts */
 
     .globl trap_common

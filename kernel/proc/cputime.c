@@ -1,0 +1,121 @@
+/* cputime.c - CPU time: how long each process ran in user mode and in the kernel, and the
+ * interval timers that count it (ITIMER_VIRTUAL, ITIMER_PROF).
+ *
+ * There is no periodic tick to sample with, so time is measured: the clock is read at every
+ * crossing (entry to the kernel from user mode, the way back, a switch) and the time since
+ * the last crossing (cpu->time_mark) is charged to the running process, as user time when
+ * it came from user mode and as system time otherwise. The idle process's system time is
+ * the CPU's idle time.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "itimer.h"
+#include "proc.h"
+#include "signal.h"
+#include "x86.h"
+
+/* The time since the last crossing, which starts now. Interrupts are off. */
+static uint64_t take_elapsed(struct cpu *cpu)
+{
+    uint64_t now = clock_monotonic_ns();
+    uint64_t elapsed = now - cpu->time_mark;
+    cpu->time_mark = now;
+    return elapsed;
+}
+
+void cputime_enter_kernel(void)
+{
+    bool was = irq_save();
+    struct cpu *cpu = this_cpu();
+    cpu->current->utime_ns += take_elapsed(cpu);
+    irq_restore(was);
+}
+
+void cputime_leave_kernel(void)
+{
+    struct cpu *cpu = this_cpu();
+    cpu->current->stime_ns += take_elapsed(cpu);
+}
+
+void cputime_charge_kernel(struct proc *running)
+{
+    running->stime_ns += take_elapsed(this_cpu());
+}
+
+uint64_t cputime_of_current(void)
+{
+    bool was = irq_save();
+    struct proc *p = current_proc();
+    uint64_t total = p->utime_ns + p->stime_ns + (clock_monotonic_ns() - this_cpu()->time_mark);
+    irq_restore(was);
+    return total;
+}
+
+uint64_t cputime_idle_ns(void)
+{
+    bool was = irq_save();
+    struct cpu *cpu = this_cpu();
+    uint64_t idle = cpu->idle ? cpu->idle->stime_ns : 0;
+    if (cpu->current == cpu->idle)
+        idle += clock_monotonic_ns() - cpu->time_mark;
+    irq_restore(was);
+    return idle;
+}
+
+/* ---- ITIMER_VIRTUAL and ITIMER_PROF ---- */
+
+/* The CPU time a timer counts: user time, or user and system time. Interrupts off. */
+static uint64_t cpu_itimer_clock(struct proc *p, int which)
+{
+    if (which == ITIMER_VIRTUAL)
+        return p->utime_ns;
+    uint64_t running = p == this_cpu()->current ? clock_monotonic_ns() - this_cpu()->time_mark : 0;
+    return p->utime_ns + p->stime_ns + running;
+}
+
+/* Time left and interval; a timer already due shows one tick left, as on Linux. */
+static struct interval_timer cpu_itimer_read(struct proc *p, int which)
+{
+    struct cpu_itimer *it = &p->cpu_itimers[which - 1];
+    struct interval_timer now = {.interval = it->interval};
+    if (it->expires) {
+        uint64_t used = cpu_itimer_clock(p, which);
+        now.value = it->expires > used ? it->expires - used : NSEC_PER_SEC / HZ;
+    }
+    return now;
+}
+
+void cpu_itimer_get(struct proc *p, int which, struct interval_timer *now)
+{
+    bool was = irq_save();
+    *now = cpu_itimer_read(p, which);
+    irq_restore(was);
+}
+
+void cpu_itimer_set(struct proc *p, int which, const struct interval_timer *new,
+                    struct interval_timer *old)
+{
+    bool was = irq_save();
+    struct cpu_itimer *it = &p->cpu_itimers[which - 1];
+    *old = cpu_itimer_read(p, which);
+    it->expires = new->value ? cpu_itimer_clock(p, which) + new->value : 0;
+    it->interval = new->value ? new->interval : 0;
+    irq_restore(was);
+}
+
+/* One timer: send its signal if the CPU time has reached it, and set the next period. */
+static void cpu_itimer_check(struct proc *p, int which, int sig)
+{
+    struct cpu_itimer *it = &p->cpu_itimers[which - 1];
+    if (!it->expires || cpu_itimer_clock(p, which) < it->expires)
+        return;
+    it->expires = it->interval ? it->expires + it->interval : 0;
+    struct siginfo info = {.si_signo = sig, .si_code = SI_KERNEL};
+    signal_send_from_kernel(p, sig, &info);
+}
+
+void cpu_itimers_check(struct proc *running)
+{
+    cpu_itimer_check(running, ITIMER_VIRTUAL, SIGVTALRM);
+    cpu_itimer_check(running, ITIMER_PROF, SIGPROF);
+}

@@ -1,0 +1,129 @@
+/* timer.c - the timer queue: kernel timers with nanosecond deadlines on a one-shot timer.
+ *
+ * Each CPU keeps the timers started on it in one list sorted by deadline (struct cpu.timers)
+ * and its hardware timer (kernel/arch/x86_64/timer.c) armed for the first. The interrupt
+ * runs whatever has expired and arms the hardware for the next; with nothing queued the CPU
+ * gets no timer interrupt at all. Here too: the clocks programs name, turned into deadlines.
+ */
+#include "arch.h"
+#include "cpu.h"
+#include "proc.h"
+#include "timer.h"
+#include "uaccess.h"
+#include "x86.h"
+
+void timer_init_one(struct timer *t, void (*function)(struct timer *))
+{
+    list_init(&t->link);
+    t->expires = 0;
+    t->function = function;
+}
+
+/* Put t in cpu's queue after every timer due no later: equal deadlines run in start order. */
+static void queue_insert(struct cpu *cpu, struct timer *t)
+{
+    struct list_head *pos = cpu->timers.next;
+    while (pos != &cpu->timers && list_entry(pos, struct timer, link)->expires <= t->expires)
+        pos = pos->next;
+    list_insert_between(&t->link, pos->prev, pos);
+}
+
+void timer_start(struct timer *t, uint64_t expires)
+{
+    bool was = irq_save();
+    struct cpu *cpu = this_cpu();
+    list_del(&t->link);
+    t->expires = expires;
+    queue_insert(cpu, t);
+    /* An earlier deadline than the hardware's needs it sooner; a later one waits its turn. */
+    if (cpu->timers.next == &t->link && (!cpu->timer_armed || expires < cpu->timer_armed))
+        timer_hardware_program(expires);
+    irq_restore(was);
+}
+
+/* The hardware may stay armed for t: its interrupt then finds nothing due and re-arms. */
+void timer_cancel(struct timer *t)
+{
+    bool was = irq_save();
+    list_del(&t->link);
+    irq_restore(was);
+}
+
+void timer_queue_run(void)
+{
+    struct cpu *cpu = this_cpu();
+    uint64_t now = clock_monotonic_ns();
+    cpu->timer_armed = 0;
+    while (!list_empty(&cpu->timers)) {
+        struct timer *t = list_first_entry(&cpu->timers, struct timer, link);
+        if (t->expires > now)
+            break; /* early (the two clocks' rates differ a hair): wait for it */
+        list_del(&t->link);
+        t->function(t); /* may start timers again, always later than now */
+    }
+    if (!list_empty(&cpu->timers))
+        timer_hardware_program(list_first_entry(&cpu->timers, struct timer, link)->expires);
+    else
+        timer_hardware_program(0);
+}
+
+/* ---- clocks ---- */
+
+bool clock_can_time(int clock)
+{
+    return clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC || clock == CLOCK_BOOTTIME;
+}
+
+/* CLOCK_REALTIME is the monotonic clock plus the wall-clock time at boot (never set). */
+static int64_t realtime_offset(void)
+{
+    return (int64_t)boot_epoch_seconds * NSEC_PER_SEC;
+}
+
+int64_t clock_now(int clock)
+{
+    switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+        return realtime_offset() + (int64_t)clock_monotonic_ns();
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+        return (int64_t)clock_monotonic_ns();
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+        return (int64_t)cputime_of_current();
+    default:
+        return -EINVAL;
+    }
+}
+
+uint64_t clock_deadline(int clock, int64_t ns, bool absolute)
+{
+    int64_t now = (int64_t)clock_monotonic_ns();
+    int64_t deadline;
+    if (!absolute)
+        deadline = ns > INT64_MAX - now ? INT64_MAX : now + ns;
+    else if (clock == CLOCK_REALTIME)
+        deadline = ns - realtime_offset();
+    else
+        deadline = ns;
+    return deadline > 0 ? (uint64_t)deadline : 1; /* 0 would mean "no deadline" */
+}
+
+int timespec_to_ns(const struct timespec *ts, int64_t *ns)
+{
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= NSEC_PER_SEC)
+        return -EINVAL;
+    *ns = ns_from_parts(ts->tv_sec, ts->tv_nsec);
+    return 0;
+}
+
+int timespec_from_user(const void *user_ts, int64_t *ns)
+{
+    struct timespec ts;
+    if (copy_from_user(&ts, user_ts, sizeof(ts)))
+        return -EFAULT;
+    return timespec_to_ns(&ts, ns);
+}
