@@ -96,6 +96,10 @@ static struct itimerspec get(int id)
 }
 
 static volatile sig_atomic_t caught[65], last_code, last_timerid, last_value, last_overrun;
+/* The first signal's overrun, timer_getoverrun and time, taken in the handler itself: a later
+ * period's signal may follow it before the main program looks (a slow, loaded host). */
+static volatile sig_atomic_t first_overrun, first_getoverrun;
+static volatile int64_t first_ns;
 
 static void on_signal(int sig, siginfo_t *info, void *context)
 {
@@ -105,6 +109,11 @@ static void on_signal(int sig, siginfo_t *info, void *context)
     last_timerid = info->si_timerid;
     last_value = info->si_value.sival_int;
     last_overrun = info->si_overrun;
+    if (caught[sig] == 1) {
+        first_overrun = info->si_overrun;
+        first_getoverrun = syscall(SYS_timer_getoverrun, info->si_timerid);
+        first_ns = clock_ns(CLOCK_MONOTONIC);
+    }
 }
 
 static void catch(int sig)
@@ -201,14 +210,16 @@ static void check_overruns(void)
     set(id, 0, 5000000, 5000000, NULL);
     int64_t start = clock_ns(CLOCK_MONOTONIC);
     sleep_ms(100);
-    int64_t blocked_ms = (clock_ns(CLOCK_MONOTONIC) - start) / 1000000;
+    int blocked_count = caught[SIGUSR2];
     sigprocmask(SIG_UNBLOCK, &block, NULL);
-    long overrun = syscall(SYS_timer_getoverrun, id);
-    printf("one signal at unblocking: %s\n", yes_no(caught[SIGUSR2] == 1));
-    /* Blocked for blocked_ms: about blocked_ms / 5 periods, the first of them signalled. */
+    int64_t blocked_ms = (first_ns - start) / 1000000;
+    printf("one signal at unblocking: %s\n", yes_no(blocked_count == 0 && caught[SIGUSR2] >= 1));
+    /* Blocked until its delivery at blocked_ms: about blocked_ms / 5 periods, the first of
+     * them signalled. */
     printf("si_overrun counts the missed periods (10 or more, at most one per 5 ms): %s\n",
-           yes_no(last_overrun >= 10 && last_overrun <= blocked_ms / 5 + 1));
-    printf("timer_getoverrun agrees with si_overrun: %s\n", yes_no(overrun == last_overrun));
+           yes_no(first_overrun >= 10 && first_overrun <= blocked_ms / 5 + 1));
+    printf("timer_getoverrun agrees with si_overrun: %s\n",
+           yes_no(first_getoverrun == first_overrun));
     syscall(SYS_timer_delete, id);
 }
 

@@ -82,7 +82,7 @@ def test_kps_fork_breakpoint_and_user_symbols():
         assert "process table" in gdb.command("help kps")
         sleep_pid = re.search(r"^(\d+)\s+\d+\s+\S+\s+sleep", out, re.M).group(1)
         bt = gdb.command("kbt " + sleep_pid)
-        assert "schedule" in bt and "sleep_on" in bt, "kbt of a sleeping process:\n" + bt
+        assert "schedule" in bt and "sys_nanosleep" in bt, "kbt of a sleeping sleep:\n" + bt
         assert "level 0" in gdb.command("kns")
         assert "current:" in gdb.command("kcurrent")
 
