@@ -100,9 +100,7 @@ long sys_clock_nanosleep(int clock, int flags, const void *user_req, void *user_
     int err = sleep_clock_check(clock);
     if (err)
         return err;
-    if (flags & ~TIMER_ABSTIME)
-        return -EINVAL;
-    int64_t ns;
+    int64_t ns; /* flags other than TIMER_ABSTIME are ignored, as Linux does */
     err = timespec_from_user(user_req, &ns);
     if (err)
         return err;
