@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The order of the table; bench.c prints the same ids.
 MEASURES = [
     "null_syscall", "fork_exit_wait", "fork_exec_wait", "pipe_roundtrip", "yield_pingpong",
-    "nanosleep_1ms_late", "pidns_fork_pair", "fork_pair", "spawn_1000_sleepers",
+    "nanosleep_1ms_late", "itimer_1ms_late", "pidns_fork_pair", "fork_pair", "spawn_1000_sleepers",
     "proc_scan_1000",
 ]
 

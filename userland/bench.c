@@ -20,6 +20,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -257,6 +258,42 @@ static int nanosleep_round(long ops, int64_t *cycles)
     return 0;
 }
 
+/* itimer_1ms_late: how long after the requested millisecond an ITIMER_REAL's SIGALRM
+ * handler runs (the process waits in sigsuspend meanwhile). */
+static volatile uint64_t alarm_tsc;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    alarm_tsc = rdtsc();
+}
+
+static int itimer_round(long ops, int64_t *cycles)
+{
+    struct sigaction action = {.sa_handler = on_alarm}, old_action;
+    sigset_t block, old_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGALRM);
+    sigprocmask(SIG_BLOCK, &block, &old_mask);
+    sigaction(SIGALRM, &action, &old_action);
+    int64_t late = 0;
+    int err = 0;
+    for (long i = 0; i < ops && !err; i++) {
+        struct itimerval ms = {{0, 0}, {0, 1000}};
+        alarm_tsc = 0;
+        uint64_t start = rdtsc();
+        if (setitimer(ITIMER_REAL, &ms, NULL) < 0)
+            err = -errno;
+        while (!err && !alarm_tsc)
+            sigsuspend(&old_mask);
+        late += (int64_t)(alarm_tsc - start) - (int64_t)tsc_khz;
+    }
+    sigaction(SIGALRM, &old_action, NULL);
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
+    *cycles = late;
+    return err;
+}
+
 /* One pair: a helper process forks a child and waits for it, then exits; the parent waits
  * for the helper. With new_namespace the helper first calls unshare(CLONE_NEWPID), so its
  * child is PID 1 of a new namespace, and that namespace dies when the child exits. A helper
@@ -392,6 +429,7 @@ static const struct measure measures[] = {
     {"pipe_roundtrip", 500, 11, pipe_setup, pipe_round, pipe_teardown, false},
     {"yield_pingpong", 1000, 11, yield_setup, yield_round, yield_teardown, false},
     {"nanosleep_1ms_late", 10, 15, NULL, nanosleep_round, NULL, false},
+    {"itimer_1ms_late", 10, 15, NULL, itimer_round, NULL, false},
     {"pidns_fork_pair", 20, 9, NULL, pidns_fork_pair_round, NULL, true},
     {"fork_pair", 20, 9, NULL, fork_pair_round, NULL, false},
     {"spawn_1000_sleepers", SLEEPERS, 5, NULL, spawn_round, NULL, false},

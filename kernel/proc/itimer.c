@@ -4,6 +4,7 @@
  * timer queue: when it expires the process gets SIGALRM. A periodic timer (a non-zero
  * interval) starts its next period only when that SIGALRM is delivered, as on Linux, so a
  * tiny interval cannot flood the CPU with interrupts, and an ignored SIGALRM stops it. The
+ * periods keep to the grid of the first expiry: the next is the first still to come. The
  * timer survives execve, is not inherited by fork, and is disarmed when the process exits.
  * (The CPU-time timers ITIMER_VIRTUAL and ITIMER_PROF live in cputime.c.)
  */
@@ -38,8 +39,11 @@ void itimer_real_exit(struct proc *p)
 void itimer_real_signal_taken(struct proc *p)
 {
     bool was = irq_save();
-    if (p->real_interval && !timer_pending(&p->real_timer))
-        timer_start(&p->real_timer, clock_monotonic_ns() + p->real_interval);
+    if (p->real_interval && !timer_pending(&p->real_timer)) {
+        uint64_t now = clock_monotonic_ns(), last = p->real_timer.expires;
+        uint64_t periods = now >= last ? (now - last) / p->real_interval + 1 : 1;
+        timer_start(&p->real_timer, last + periods * p->real_interval);
+    }
     irq_restore(was);
 }
 
