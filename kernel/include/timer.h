@@ -29,6 +29,9 @@ void timer_cancel(struct timer *t);
 static inline bool timer_pending(const struct timer *t) { return !list_empty(&t->link); }
 /* Called by the hardware timer's interrupt: run every expired timer, program the next. */
 void timer_queue_run(void);
+/* The idle loop has nothing to run (interrupts off): wait for an interrupt or the next
+ * timer, whichever comes first; returns with interrupts off. */
+void timer_idle(void);
 
 /* The clocks of clock_gettime(2) that nest has. */
 #define CLOCK_REALTIME 0

@@ -214,14 +214,15 @@ int sleep_on_killable(struct wait_queue *wq)
     return sleep_as(wq, 0, true);
 }
 
-/* The idle process: halt until an interrupt, then run whoever became runnable. */
+/* The idle process: wait for an interrupt or a timer (halting the CPU, timer_idle), then
+ * run whoever became runnable. */
 __noreturn void sched_idle_loop(void)
 {
     for (;;) {
         cli();
         if (this_cpu()->need_resched)
             schedule();
-        sti();
-        hlt();
+        else
+            timer_idle();
     }
 }

@@ -53,7 +53,6 @@ void timer_queue_run(void)
 {
     struct cpu *cpu = this_cpu();
     uint64_t now = clock_monotonic_ns();
-    cpu->timer_armed = 0;
     while (!list_empty(&cpu->timers)) {
         struct timer *t = list_first_entry(&cpu->timers, struct timer, link);
         if (t->expires > now)
@@ -65,6 +64,39 @@ void timer_queue_run(void)
         timer_hardware_program(list_first_entry(&cpu->timers, struct timer, link)->expires);
     else
         timer_hardware_program(0);
+}
+
+/* ---- the idle CPU ---- */
+
+/* A halted virtual CPU wakes some 100 us after its timer interrupt is due: the host's own
+ * timers and thread wake-ups come first. So, like Linux's cpuidle-haltpoll in a guest, the
+ * idle CPU does not halt through the last IDLE_POLL_NS before a deadline: it halts until
+ * then, and watches the clock for the rest, with the hardware timer disarmed (under QEMU a
+ * write to the APIC waits for the emulator's global lock, which its own timer firing at
+ * that very moment would hold). Bounded: at most IDLE_POLL_NS per deadline, and only when
+ * nothing else can run. */
+#define IDLE_POLL_NS 200000
+
+void timer_idle(void)
+{
+    struct cpu *cpu = this_cpu();
+    uint64_t next = list_empty(&cpu->timers) ? 0
+                        : list_first_entry(&cpu->timers, struct timer, link)->expires;
+    if (!next || next > clock_monotonic_ns() + IDLE_POLL_NS) {
+        if (next)
+            timer_hardware_program(next - IDLE_POLL_NS);
+        sti_hlt(); /* until an interrupt: that early timer, or a device */
+        cli();
+        return;
+    }
+    timer_hardware_program(0); /* the clock is watched instead */
+    while (!cpu->need_resched && clock_monotonic_ns() < next) {
+        sti(); /* devices' interrupts are welcome meanwhile */
+        cpu_relax();
+        cli();
+    }
+    if (!cpu->need_resched)
+        timer_queue_run();
 }
 
 /* ---- clocks ---- */

@@ -4,7 +4,8 @@
  * where the CPU has it (it interrupts when the TSC reaches a value), otherwise in one-shot
  * mode (it counts down from a value). Either way it is armed for one deadline at a time,
  * the earliest in the timer queue (kernel/proc/timer.c), and is idle when nothing is due.
- * The PIT (8254) serves only to measure the TSC's and the APIC timer's rates at boot.
+ * The PIT (8254) serves only to measure the TSC's rate at boot; the APIC timer's is measured
+ * against the TSC.
  */
 #include "arch.h"
 #include "cpu.h"
@@ -51,25 +52,78 @@ uint64_t tsc_khz;
 static uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
 static void apic_write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
 
-/* Count TSC cycles and APIC timer ticks during 10 ms measured by PIT channel 2 in one-shot
- * mode (the APIC timer counting down from its maximum meanwhile, its interrupt masked). */
-static void measure_rates(void)
+/* A counter's value and the TSC at the same moment: of a few tries, the one whose two TSC
+ * reads around it are closest, so that a pause of the (virtual) CPU in between cannot
+ * skew the measure. */
+struct sample {
+    uint64_t tsc;
+    uint32_t value;
+};
+
+static struct sample sample_counter(uint32_t (*read)(void))
 {
-    const uint16_t count = PIT_FREQUENCY / 100; /* 10 ms */
-    outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01); /* gate on, speaker off */
-    outb(PIT_COMMAND, 0xb0);                          /* channel 2, lo/hi, mode 0 */
-    outb(PIT_CHANNEL2, count & 0xff);
-    outb(PIT_CHANNEL2, count >> 8);
+    struct sample best = {0, 0};
+    uint64_t narrowest = UINT64_MAX;
+    for (int try = 0; try < 8; try++) {
+        uint64_t before = rdtsc();
+        uint32_t value = read();
+        uint64_t after = rdtsc();
+        if (after - before < narrowest) {
+            narrowest = after - before;
+            best = (struct sample){before + (after - before) / 2, value};
+        }
+    }
+    return best;
+}
+
+static uint32_t pit_channel2_count(void)
+{
+    outb(PIT_COMMAND, 0x80); /* latch channel 2's count */
+    uint32_t low = inb(PIT_CHANNEL2);
+    return low | (uint32_t)inb(PIT_CHANNEL2) << 8;
+}
+
+static uint32_t apic_timer_count(void) { return apic_read(APIC_TIMER_CURRENT); }
+
+#define PIT_CALIBRATION_COUNTS 40000 /* 33.5 ms of the PIT's 65535-count (55 ms) one shot */
+
+/* Measure the TSC's rate against PIT channel 2 counting down once from 65535, and the APIC
+ * timer's against the TSC (its interrupt masked meanwhile). false if the PIT ran out before
+ * the end sample (the CPU was away too long): then measure again. */
+static bool measure_rates_once(void)
+{
+    outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) & ~0x01); /* gate off, speaker off */
+    outb(PIT_COMMAND, 0xb0);                           /* channel 2, lo/hi, mode 0 */
+    outb(PIT_CHANNEL2, 0xff);
+    outb(PIT_CHANNEL2, 0xff);
+    outb(PIT_GATE, inb(PIT_GATE) | 0x01); /* gate on: counting starts */
     apic_write(APIC_LVT_TIMER, LVT_MASKED | LVT_ONE_SHOT | VECTOR_TIMER);
     apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
     apic_write(APIC_TIMER_INITIAL, 0xffffffff);
-    uint64_t start = rdtsc();
-    while (!(inb(PIT_GATE) & 0x20)) /* output goes high when the count reaches zero */
+    struct sample pit_start = sample_counter(pit_channel2_count);
+    struct sample apic_start = sample_counter(apic_timer_count);
+    while (pit_start.value - pit_channel2_count() < PIT_CALIBRATION_COUNTS &&
+           !(inb(PIT_GATE) & 0x20)) /* output high: the count ran out */
         ;
-    uint32_t apic_left = apic_read(APIC_TIMER_CURRENT);
-    tsc_per_ms = (rdtsc() - start) / 10;
-    apic_ticks_per_ms = (0xffffffffUL - apic_left) / 10;
+    struct sample pit_end = sample_counter(pit_channel2_count);
+    struct sample apic_end = sample_counter(apic_timer_count);
+    bool ran_out = inb(PIT_GATE) & 0x20;
     apic_write(APIC_TIMER_INITIAL, 0);
+    uint64_t counts = pit_start.value - pit_end.value;
+    if (ran_out || counts == 0 || apic_end.tsc == apic_start.tsc)
+        return false;
+    tsc_per_ms = (pit_end.tsc - pit_start.tsc) * PIT_FREQUENCY / (counts * 1000);
+    apic_ticks_per_ms = (uint64_t)(apic_start.value - apic_end.value) * tsc_per_ms /
+                        (apic_end.tsc - apic_start.tsc);
+    return true;
+}
+
+static void measure_rates(void)
+{
+    for (int try = 0; try < 5; try++)
+        if (measure_rates_once())
+            return;
+    pr_warn("timer: the PIT measure kept failing; the clock may run fast or slow\n");
 }
 
 uint64_t boot_epoch_seconds;
@@ -178,6 +232,8 @@ static uint64_t tsc_at(uint64_t ns)
 
 void timer_hardware_program(uint64_t deadline)
 {
+    if (deadline == this_cpu()->timer_armed)
+        return; /* each write to the APIC is slow under virtualisation */
     this_cpu()->timer_armed = deadline;
     if (tsc_deadline_mode) {
         wrmsr(MSR_TSC_DEADLINE, deadline ? tsc_at(deadline) : 0); /* 0 disarms */
@@ -197,6 +253,7 @@ void timer_hardware_program(uint64_t deadline)
 /* The APIC timer's interrupt: run the timer queue, which arms the timer again. */
 void timer_interrupt(void)
 {
+    this_cpu()->timer_armed = 0; /* it went off: armed for nothing now */
     timer_queue_run();
     apic_write(APIC_EOI, 0);
 }
