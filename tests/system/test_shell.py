@@ -80,3 +80,19 @@ def test_uname_and_ls_work(nest):
     listing = nest.run("ls /").split()
     for name in ("bin", "dev", "proc", "sbin", "tmp"):
         assert name in listing, "ls / is missing %s: %s" % (name, listing)
+
+
+def test_unsupported_constructs_say_so_instead_of_printing_text(nest):
+    for line, construct in [("echo `echo hi`", "command substitution"),
+                            ('echo "$(echo hi)"', "command substitution"),
+                            ("if true; then echo yes; fi", "'if'"),
+                            ("for i in 1 2; do echo $i; done", "'for'"),
+                            ("while true; do echo y; done", "'while'"),
+                            ("case x in x) echo y;; esac", "'case'"),
+                            ("(echo hi)", "'('")]:
+        out = nest.run(line + "; echo status=$?")
+        assert re.match(r"sh: unsupported: %s" % re.escape(construct), out), \
+            "%r should be reported as unsupported, got:\n%s" % (line, out)
+        assert "yes" not in out and "hi" not in out.split("unsupported")[0]
+    assert nest.run("echo status=$?") == "status=2"
+    assert nest.run("echo 'if `x` $(y)' done") == "if `x` $(y) done"
