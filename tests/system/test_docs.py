@@ -13,9 +13,10 @@ Marks are HTML comments, invisible when the markdown is read, just before a fenc
   <!-- doc-test: commands -->  every line of the block is typed; their output is not checked
   <!-- doc-test: keys ^X -->   type control key ^X; the block is what nest prints
   <!-- doc-test: gdb -->       a gdb transcript: "(gdb) CMD" is typed at gdb, the lines after
-                               it are its output; "^C" is a Ctrl-C typed at gdb. A "continue"
-                               whose stop needs typing at nest ends its block after
-                               "Continuing."; the stop's output opens the next gdb block
+                               it are its output; "^C" is a Ctrl-C typed at gdb once nest has
+                               printed its prompt. A "continue" whose stop needs typing at nest
+                               ends its block after "Continuing."; the stop's output opens the
+                               next gdb block
 
 Matching: "…" alone on a line stands for any lines, and inside a line for any text. Values
 that change with every build or run are compared loosely: addresses (0x and 5 or more hex
@@ -90,6 +91,10 @@ def check(where, expected, actual_text):
         print("---- %s\n%s" % (where, raw))
         return
     expected = [normalize(l) for l in expected]
+    while expected and not expected[0]:
+        expected.pop(0)
+    while expected and not expected[-1]:
+        expected.pop()
     actual = [normalize(l) for l in raw.split("\n")] if raw else []
     assert matches(expected, actual), "%s: the document shows\n  %s\nbut nest/gdb printed\n  %s" % (
         where, "\n  ".join(expected), "\n  ".join(actual))
@@ -171,10 +176,12 @@ class Session:
                     check(where + ": " + line, expected[1:], self.gdb.wait_stop(timeout=180))
                 else:
                     self.stop_pending = True
-            elif command is None:
+            elif command is None:  # ^C, once nest has printed what it owes (the prompt)
+                assert self.stop_pending, where + ": ^C while the machine is stopped"
                 self.settle()
                 self.gdb.child.sendcontrol("c")
                 out = self.gdb.wait_stop(timeout=60)
+                self.stop_pending = False
                 check(where + ": ^C", expected, out.split("\n", 1)[1] if "\n" in out else "")
             else:
                 out = self.gdb.command(command, timeout=180)

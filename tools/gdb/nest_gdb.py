@@ -235,7 +235,7 @@ class KNs(gdb.Command):
 
 
 class KUser(gdb.Command):
-    """kuser PROGRAM: load a userland program's symbols (e.g. kuser sleep; break main)."""
+    """kuser PROGRAM: load a userland program's symbols (e.g. kuser sleep; hbreak main)."""
 
     def __init__(self):
         super().__init__("kuser", gdb.COMMAND_USER)
@@ -251,7 +251,7 @@ class KUser(gdb.Command):
             raise gdb.GdbError("no build/userland/%s" % name)
         gdb.execute("add-symbol-file %s" % path, to_string=True)
         print("loaded %s; its functions are at their link addresses, in every process that runs it."
-              " To stop only there: break main if $_streq(cpu0.current->name, \"%s\")" % (path, name))
+              " To stop only there: hbreak main if $_streq(cpu0.current->name, \"%s\")" % (path, name))
 
 
 KPs()
