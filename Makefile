@@ -46,16 +46,31 @@ all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/tests.cpio $(BUILD)/ne
 help:
 	@echo "make            build build/kernel.elf, build/initramfs.cpio, build/nest.iso"
 	@echo "make run        boot the ISO in QEMU (BIOS), serial console on this terminal"
-	@echo "make run-uefi   the same under UEFI firmware (OVMF) through GRUB"
-	@echo "make test       unit, ABI and system tests; last line: N passed, N failed"
+	@echo "make run-uefi   the same ISO under UEFI firmware (OVMF), through GRUB"
+	@echo "make run-efi    boot build/nest-efi.img with nest's own UEFI loader (no GRUB)"
+	@echo "make run-gui    like run, with a QEMU window showing nest's screen console"
 	@echo "make gdb        QEMU paused with a gdb stub, gdb stopped at kmain"
+	@echo "make gdb-uefi   the same under UEFI firmware"
+	@echo "make test       unit, ABI and system tests; last line: N passed, N failed"
 	@echo "make bench      nest and Linux side by side in the same QEMU (docs/performance.md)"
+	@echo "make iso        only build/nest.iso"
 	@echo "make deps       install the Debian packages nest needs"
 	@echo "make clean      remove build/"
-	@echo "Variables: CMDLINE='init=/bin/sh -- -i' QEMU_MEMORY=512M ACCEL=tcg|kvm"
+	@echo "Variables: CMDLINE='console=ttyS0 log_buf_len=1M -- /bin/sh -i' (the kernel command"
+	@echo "           line: this one has a 1 MiB kernel log and runs one job-control shell on"
+	@echo "           the console, then powers off), QEMU_MEMORY=512M, ACCEL=tcg|kvm, V=1"
 
 deps:
 	@tools/install-deps.sh
+
+# The command line baked into nest.iso lives in a file, rewritten only when CMDLINE changes:
+# the ISO depends on it, so a new CMDLINE rebuilds the ISO and a plain make goes back to the
+# default. The ISO's recipe reads the file, so no quoting in CMDLINE can break the shell.
+CMDLINE_FILE := $(BUILD)/cmdline
+ifneq ($(file < $(CMDLINE_FILE)),$(CMDLINE))
+$(shell mkdir -p $(BUILD))
+$(file > $(CMDLINE_FILE),$(CMDLINE))
+endif
 
 # ---- kernel ----
 
@@ -114,9 +129,10 @@ $(BUILD)/tests.cpio: $(ABI_BIN) $(NEST_TEST_BIN) tools/mkinitramfs.sh
 
 # ---- ISO ----
 
-$(BUILD)/nest.iso: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio iso/boot/grub/grub.cfg tools/mkiso.sh
+$(BUILD)/nest.iso: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio iso/boot/grub/grub.cfg tools/mkiso.sh \
+		$(CMDLINE_FILE)
 	@echo "  ISO     $@"
-	$(Q)tools/mkiso.sh $@ "$(CMDLINE)" $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio
+	$(Q)tools/mkiso.sh $@ "$$(cat $(CMDLINE_FILE))" $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio
 
 iso: $(BUILD)/nest.iso
 
@@ -128,27 +144,38 @@ compile_commands.json: Makefile $(KERNEL_C)
 
 # ---- run and debug ----
 
-run: deps all
+# deps comes first and the build after it (a recursive make): as two prerequisites, make -j
+# would start building before the packages are installed.
+BUILD_ALL = @$(MAKE) --no-print-directory all
+
+run: deps
+	$(BUILD_ALL)
 	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL)
 
-run-uefi: deps all
+run-uefi: deps
+	$(BUILD_ALL)
 	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --uefi
 
-run-efi: deps all $(BUILD)/nest-efi.img
+run-efi: deps
+	$(BUILD_ALL)
 	tools/qemu.sh --efi-image $(BUILD)/nest-efi.img --memory $(QEMU_MEMORY) --accel $(ACCEL)
 
-run-gui: deps all
+run-gui: deps
+	$(BUILD_ALL)
 	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --gui
 
-gdb: deps all
+gdb: deps
+	$(BUILD_ALL)
 	tools/gdb.sh --iso $(BUILD)/nest.iso
 
-gdb-uefi: deps all
+gdb-uefi: deps
+	$(BUILD_ALL)
 	tools/gdb.sh --iso $(BUILD)/nest.iso --uefi
 
 # ---- tests ----
 
-test: deps all
+test: deps
+	$(BUILD_ALL)
 	@tools/run-tests.sh
 
 clean:

@@ -11,6 +11,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "fs.h"
+#include "log.h"
 #include "mm.h"
 #include "multiboot2.h"
 #include "pid.h"
@@ -97,6 +98,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     pic_init();
     acpi_init(bi->acpi_rsdp);
     setup_memory(bi);
+    log_grow(options.log_buf_len);
     fbcon_init(&bi->framebuffer); /* from here on, messages appear on the screen too */
     timer_init();
     syscall_init();
@@ -121,7 +123,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
 __noreturn void boot_entry(uint64_t magic, uint64_t info_phys)
 {
     serial_init();
-    printk("\n");
+    console_write_all("\n", 1); /* apart from the firmware's output; not a log message */
     const char *error = NULL;
     if (info_phys >= BOOT_MAPPED_LIMIT) {
         error = "boot information lies above 4 GiB";

@@ -2,9 +2,11 @@
 # Debian's Linux kernel under the same QEMU (TCG) and print both with their ratio.
 # tools/bench.py does the booting and fetches the Linux kernel into $(BUILD)/linux/;
 # results go to $(BUILD)/bench.json, console logs to $(BUILD)/bench/. See docs/performance.md.
+# The packages (deps) are installed before anything is built: a recursive make, as in Makefile.
 
 BENCH_MEMORY ?= 1G
 
 .PHONY: bench
-bench: deps $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/userland/bench
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/userland/bench
 	$(Q)$(PYTHON) tools/bench.py --build $(BUILD) --memory $(BENCH_MEMORY)

@@ -2,8 +2,9 @@
 # qemu.sh - boot nest in QEMU with the serial console on this terminal.
 #   tools/qemu.sh --iso build/nest.iso [--uefi] [--efi-image IMG] [--memory 512M]
 #                 [--accel tcg|kvm] [--gui] [--gdb PORT] [--timeout SECONDS]
-# QEMU always runs under a timeout (default 4 hours for interactive use). The guest's
-# power-off through the isa-debug-exit device (status 33) counts as a clean exit (0).
+# It first says how to leave QEMU and which keys QEMU keeps. QEMU always runs under a
+# timeout (default 4 hours for interactive use). The guest's power-off through the
+# isa-debug-exit device (status 33) counts as a clean exit (0).
 set -eu
 iso="" efi_image="" memory=512M accel=tcg uefi=0 gui=0 gdb="" limit=14400
 while [ $# -gt 0 ]; do
@@ -40,6 +41,13 @@ fi
 if [ -n "$gdb" ]; then
     set -- "$@" -S -gdb "tcp::$gdb"
 fi
+cat <<'END'
+nest: starting QEMU; nest's console is this terminal.
+  To leave: type poweroff at nest's prompt (reboot leaves too: QEMU runs with -no-reboot),
+  or press Ctrl-A, then x.
+  QEMU keeps Ctrl-A for itself: Ctrl-A h lists its keys, Ctrl-A c switches to its monitor
+  and back, and Ctrl-A Ctrl-A sends one Ctrl-A to nest. Every other key goes to nest.
+END
 status=0
 timeout --foreground "$limit" qemu-system-x86_64 "$@" || status=$?
 if [ "$status" -eq 33 ]; then

@@ -468,10 +468,26 @@ static int unterminated(void)
     return -1;
 }
 
-/* Find where the word starting at s[i] ends, stepping over quotes; -1 if a quote is open. */
+/* Does s[i] start a command substitution (`...` or $(...), or $((...)) arithmetic)? This
+ * shell has none: it says so rather than pass the text on as it is. */
+static int is_substitution(const char *s, int i)
+{
+    return s[i] == '`' || (s[i] == '$' && s[i + 1] == '(');
+}
+
+static int unsupported_substitution(void)
+{
+    errorf("unsupported: command substitution (`...`, $(...)) and arithmetic ($((...)))");
+    return -1;
+}
+
+/* Find where the word starting at s[i] ends, stepping over quotes; -1 if a quote is open or
+ * the word holds a command substitution. */
 static int scan_word(const char *s, int i)
 {
     while (s[i] && !is_blank(s[i]) && s[i] != '\n' && !is_operator(s[i])) {
+        if (is_substitution(s, i))
+            return unsupported_substitution();
         char c = s[i++];
         if (c == '\\' && s[i]) {
             i++;
@@ -481,8 +497,11 @@ static int scan_word(const char *s, int i)
             if (!s[i++])
                 return unterminated();
         } else if (c == '"') {
-            while (s[i] && s[i] != '"')
+            while (s[i] && s[i] != '"') {
+                if (is_substitution(s, i))
+                    return unsupported_substitution();
                 i += s[i] == '\\' && s[i + 1] ? 2 : 1;
+            }
             if (!s[i++])
                 return unterminated();
         } else if (c == '$' && s[i] == '{') {
@@ -629,11 +648,36 @@ static int syntax_error(struct parser *ps)
     return -1;
 }
 
+/* Words that start compound commands in a POSIX shell. This one has none of them; met at
+ * the start of a command, they are reported instead of being run as program names. */
+static const char *const unsupported_keywords[] = {
+    "if", "then", "elif", "else", "fi", "for", "while", "until", "do", "done",
+    "case", "esac", "{", "}", "[[", "function", "select",
+};
+
+static int is_unsupported_keyword(const char *word)
+{
+    for (size_t i = 0; i < sizeof(unsupported_keywords) / sizeof(unsupported_keywords[0]); i++)
+        if (!strcmp(word, unsupported_keywords[i]))
+            return 1;
+    return 0;
+}
+
 /* command := { WORD | REDIR WORD }+ */
 static int parse_command(struct parser *ps)
 {
     struct program *p = ps->p;
     int first = ps->pos;
+    if (next_type(ps) == TOK_WORD && is_unsupported_keyword(p->tokens[first].text)) {
+        errorf("unsupported: '%s': this shell has no if, for, while, until, case or { }",
+               p->tokens[first].text);
+        return -1;
+    }
+    if (next_type(ps) == TOK_BAD) {
+        errorf("unsupported: '%.*s': this shell has no ( ) subshells",
+               p->tokens[first].end - p->tokens[first].start, p->source + p->tokens[first].start);
+        return -1;
+    }
     for (;;) {
         int type = next_type(ps);
         if (type == TOK_REDIR) {

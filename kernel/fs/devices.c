@@ -1,8 +1,10 @@
-/* devices.c - character devices: /dev/null, /dev/zero, /dev/random and /dev/urandom here,
- * /dev/tty and /dev/console in tty.c. A device file is a ramfs inode whose rdev (Linux's
+/* devices.c - character devices: /dev/null, /dev/zero, /dev/random, /dev/urandom and
+ * /dev/kmsg here, /dev/tty and /dev/console in tty.c. A device file is a ramfs inode whose rdev (Linux's
  * major:minor) picks the struct file_ops when it is opened, as in Linux.
  */
 #include "fs.h"
+#include "log.h"
+#include "mm.h"
 #include "printk.h"
 #include "string.h"
 #include "uaccess.h"
@@ -120,6 +122,130 @@ static const struct file_ops random_ops = {
     .lseek = stay_lseek,
 };
 
+/* ---- /dev/kmsg: the kernel log (kernel/lib/log.c) ---- */
+
+/* Each open file reads the log from its own place (file->data, a struct log_cursor; only
+ * system calls on that file touch it). It starts at the oldest record, as in Linux. */
+static int kmsg_open(struct file *file)
+{
+    struct log_cursor *cursor = kmalloc(sizeof(*cursor));
+    if (!cursor)
+        return -ENOMEM;
+    log_cursor_set(cursor, LOG_START_FIRST);
+    file->data = cursor;
+    return 0;
+}
+
+static void kmsg_release(struct file *file)
+{
+    kfree(file->data);
+}
+
+/* One whole record per read. EINVAL if it does not fit in n bytes; EPIPE once when records
+ * this reader had not read yet were overwritten (the next read gives the oldest one). */
+static ssize_t kmsg_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+{
+    (void)offset;
+    struct log_cursor *cursor = file->data;
+    if (!(file->flags & O_NONBLOCK) &&
+        wait_event_interruptible(log_wait, log_has_record(cursor)) == -EINTR)
+        return -ERESTARTSYS;
+    struct log_entry *entry = kmalloc(sizeof(*entry));
+    char *line = kmalloc(PAGE_SIZE); /* the record's line: each unprintable byte may take 4 */
+    struct log_cursor next = *cursor;
+    ssize_t ret = entry && line ? log_read(&next, entry) : -ENOMEM;
+    if (ret == -EPIPE) {
+        *cursor = next;
+    } else if (ret == 0) {
+        ret = -EAGAIN;
+    } else if (ret == 1) {
+        size_t len = log_format_kmsg(entry, line, PAGE_SIZE);
+        if (len > n)
+            ret = -EINVAL;
+        else if (copy_to_user(user_buf, line, len))
+            ret = -EFAULT;
+        else
+            ret = (ssize_t)len;
+        if (ret > 0)
+            *cursor = next;
+    }
+    kfree(entry);
+    kfree(line);
+    return ret;
+}
+
+/* A write is one record: "<N>" in front gives its priority (level N & 7, and the facility
+ * N >> 3 if not 0); without it, the user facility at level 4 (warning), as in Linux. */
+static ssize_t kmsg_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+{
+    (void)file, (void)offset;
+    char text[LOG_LINE_MAX + 1];
+    if (n > LOG_LINE_MAX)
+        return -EINVAL;
+    if (copy_from_user(text, user_buf, n))
+        return -EFAULT;
+    text[n] = 0;
+    int facility = LOG_FACILITY_USER, level = 4;
+    const char *start = text;
+    if (text[0] == '<') {
+        unsigned long priority = 0;
+        const char *p = text + 1;
+        while (*p >= '0' && *p <= '9' && priority < 1000000)
+            priority = priority * 10 + (unsigned long)(*p++ - '0');
+        if (*p == '>' && p > text + 1) {
+            level = (int)(priority & 7);
+            if (priority >> 3)
+                facility = (int)((priority >> 3) & 0xff);
+            start = p + 1;
+        }
+    }
+    size_t len = n - (size_t)(start - text);
+    if (len > 0 && start[len - 1] == '\n')
+        len--;
+    log_store(facility, level, start, len);
+    if (level <= console_loglevel) {
+        console_write_all(start, len);
+        console_write_all("\n", 1);
+    }
+    return (ssize_t)n;
+}
+
+/* Only offset 0: SEEK_SET goes to the oldest record, SEEK_DATA to the first after the last
+ * syslog CLEAR, SEEK_END past the newest. */
+static int64_t kmsg_lseek(struct file *file, int64_t offset, int whence)
+{
+    if (offset)
+        return -ESPIPE;
+    if (whence == SEEK_SET)
+        log_cursor_set(file->data, LOG_START_FIRST);
+    else if (whence == SEEK_DATA)
+        log_cursor_set(file->data, LOG_START_CLEAR);
+    else if (whence == SEEK_END)
+        log_cursor_set(file->data, LOG_START_END);
+    else
+        return -EINVAL;
+    return 0;
+}
+
+static unsigned int kmsg_poll(struct file *file)
+{
+    struct log_cursor *cursor = file->data;
+    unsigned int ready = POLLOUT | POLLWRNORM;
+    if (log_has_record(cursor))
+        ready |= POLLIN | POLLRDNORM;
+    if (log_overrun(cursor))
+        ready |= POLLERR | POLLPRI;
+    return ready;
+}
+
+static const struct file_ops kmsg_ops = {
+    .read = kmsg_read,
+    .write = kmsg_write,
+    .lseek = kmsg_lseek,
+    .poll = kmsg_poll,
+    .release = kmsg_release,
+};
+
 /* ---- the device table ---- */
 
 struct device {
@@ -134,6 +260,7 @@ static const struct device devices[] = {
     {DEV_ZERO, "zero", 0666, &zero_ops},
     {DEV_RANDOM, "random", 0666, &random_ops},
     {DEV_URANDOM, "urandom", 0666, &random_ops},
+    {DEV_KMSG, "kmsg", 0644, &kmsg_ops},
     {DEV_TTY, "tty", 0666, NULL},
     {DEV_CONSOLE, "console", 0600, NULL},
 };
@@ -147,7 +274,7 @@ int device_open(struct file *file)
     for (size_t i = 0; i < ARRAY_SIZE(devices); i++) {
         if (devices[i].rdev == rdev && devices[i].ops) {
             file->ops = devices[i].ops;
-            return 0;
+            return rdev == DEV_KMSG ? kmsg_open(file) : 0;
         }
     }
     return -ENXIO;

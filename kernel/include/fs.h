@@ -81,6 +81,8 @@ struct proc;
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
 
 #define F_DUPFD 0
 #define F_GETFD 1
@@ -118,6 +120,7 @@ struct proc;
 #define DEV_ZERO MKDEV(1, 5)
 #define DEV_RANDOM MKDEV(1, 8)
 #define DEV_URANDOM MKDEV(1, 9)
+#define DEV_KMSG MKDEV(1, 11)   /* the kernel log, one record per read */
 #define DEV_TTY MKDEV(5, 0)     /* the caller's controlling terminal */
 #define DEV_CONSOLE MKDEV(5, 1) /* the console tty; also its tty_nr */
 

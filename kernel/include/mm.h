@@ -104,6 +104,9 @@ int vm_write(struct mm *mm, uint64_t address, const void *buf, size_t n);
 
 /* Kernel stacks: KERNEL_STACK_SIZE bytes each, with an unmapped guard page below. */
 void *kstack_alloc(void);
+/* size bytes of fresh zeroed frames mapped at va, in the kernel's shared tables (va in the
+ * top-level entry of the stack area); NULL when memory runs out. For the log buffer. */
+void *vm_map_kernel_pages(uint64_t va, uint64_t size);
 void kstack_free(void *stack);
 
 /* ---- heap.c: kmalloc ---- */

@@ -78,6 +78,7 @@
 #define SYS_sysinfo 99
 #define SYS_times 100
 #define SYS_getuid 102
+#define SYS_syslog 103
 #define SYS_getgid 104
 #define SYS_setuid 105
 #define SYS_setgid 106
@@ -186,6 +187,7 @@ long sys_madvise(uint64_t address, uint64_t length, int advice);
 long sys_uname(void *user_buf);
 long sys_getrandom(void *user_buf, size_t count, unsigned int flags);
 long sys_getuid(void);
+long sys_syslog(int action, char *user_buf, int len);
 long sys_getgid(void);
 long sys_geteuid(void);
 long sys_getegid(void);

@@ -11,6 +11,34 @@ static void add_problem(struct kernel_options *opts, const char *fmt, const char
         snprintf(opts->problems[opts->problem_count++], sizeof(opts->problems[0]), fmt, word);
 }
 
+/* A size as Linux's memparse reads it: digits, then optionally K, M or G (either case).
+ * 0 on success, -1 if text is not such a size. */
+static int parse_size(const char *text, uint64_t *out)
+{
+    uint64_t value = 0;
+    const char *p = text;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (value > (UINT64_MAX - 9) / 10)
+            return -1;
+        value = value * 10 + (uint64_t)(*p - '0');
+    }
+    if (p == text)
+        return -1;
+    int shift = 0;
+    if (*p == 'k' || *p == 'K')
+        shift = 10;
+    else if (*p == 'm' || *p == 'M')
+        shift = 20;
+    else if (*p == 'g' || *p == 'G')
+        shift = 30;
+    if (shift)
+        p++;
+    if (*p || value > (UINT64_MAX >> shift))
+        return -1;
+    *out = value << shift;
+    return 0;
+}
+
 /* Apply one key=value word. */
 static void apply_word(struct kernel_options *opts, char *word)
 {
@@ -34,6 +62,8 @@ static void apply_word(struct kernel_options *opts, char *word)
         strlcpy(opts->sched, value, sizeof(opts->sched));
     } else if (strcmp(word, "loglevel") == 0 && parse_long(value, &n) == 0 && n >= 0 && n <= 7) {
         opts->loglevel = (int)n;
+    } else if (strcmp(word, "log_buf_len") == 0 && parse_size(value, &opts->log_buf_len) == 0) {
+        /* the log (kernel/lib/log.c) rounds and limits it */
     } else {
         *eq = '=';
         add_problem(opts, "bad or unknown option '%s' ignored", word);

@@ -2,7 +2,8 @@
  *
  * vsnprintf understands the subset of C's printf that kernel code uses: flags "-0 ",
  * a width, a precision (also "*"), the length modifiers l, ll, z, and the conversions
- * d i u x X o p s c %. printk formats into a buffer and hands the text to every console sink.
+ * d i u x X o p s c %. The console sinks are the screens printk (kernel/lib/log.c) and
+ * console_printf write to.
  */
 #include "printk.h"
 #include "string.h"
@@ -228,22 +229,5 @@ int console_printf(const char *fmt, ...)
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     console_write_all(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-    return n;
-}
-
-int printk(const char *fmt, ...)
-{
-    char buf[1024];
-    int level = LOGLEVEL_DEFAULT;
-    if (fmt[0] == '\001' && fmt[1] >= '0' && fmt[1] <= '7') {
-        level = fmt[1] - '0';
-        fmt += 2;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (level <= console_loglevel)
-        console_write_all(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
     return n;
 }

@@ -115,7 +115,7 @@ static uint64_t kstack_free_slots[KSTACK_SLOTS];
 static int kstack_free_count;
 static uint64_t kstack_next = VMAP_BASE;
 
-/* Unmap and free the first bytes of a kernel stack at base. */
+/* Unmap and free the first bytes of a kernel stack (or other mapped area) at base. */
 static void unmap_kstack_pages(uint64_t base, uint64_t bytes)
 {
     for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
@@ -157,6 +157,23 @@ void kstack_free(void *stack)
     uint64_t base = (uint64_t)stack;
     unmap_kstack_pages(base, KERNEL_STACK_SIZE);
     kstack_free_slots[kstack_free_count++] = base - PAGE_SIZE;
+}
+
+void *vm_map_kernel_pages(uint64_t va, uint64_t size)
+{
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t frame = frame_alloc_zeroed();
+        uint64_t *pte = frame ? vm_walk(kernel_pml4_phys, va + off, true) : NULL;
+        if (!pte) {
+            if (frame)
+                frame_unref(frame);
+            unmap_kstack_pages(va, off);
+            return NULL;
+        }
+        *pte = frame | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL;
+        invlpg(va + off);
+    }
+    return (void *)va;
 }
 
 /* ---- user address spaces ---- */

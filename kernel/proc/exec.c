@@ -309,6 +309,7 @@ static void commit_exec(struct proc *p, struct mm *mm, const char *path, uint64_
     p->alt_stack = (struct signal_stack){0, 0, 0, 0};
     proc_set_name(p, path);
     p->did_exec = true;
+    p->dump_disabled = false; /* nest has no set-user-ID programs: pdeath_signal stays too */
     p->fs_base = 0;
     wrmsr(MSR_FS_BASE, 0);
     memcpy(p->fpu, fpu_initial_state, sizeof(p->fpu));

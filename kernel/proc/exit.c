@@ -61,6 +61,20 @@ static void zap_pid_namespace(struct pid_ns *ns, struct proc *init)
     wait_event_interruptible(init->wait_children, reaped_all_others(ns, init));
 }
 
+/* The children that asked (prctl PR_SET_PDEATHSIG) get their signal: their parent is
+ * going. It comes from the parent, as Linux sends it (si_code SI_USER). */
+static void send_parent_death_signals(struct proc *p)
+{
+    struct proc *c;
+    list_for_each_entry(c, &p->children, sibling) {
+        if (!c->pdeath_signal || c->state == PROC_ZOMBIE)
+            continue;
+        struct siginfo si = {.si_signo = c->pdeath_signal, .si_code = SI_USER};
+        si.si_pid = pid_nr_ns(p->pid, proc_pid_ns(c));
+        signal_send(c, c->pdeath_signal, &si);
+    }
+}
+
 /* Hand p's children to the init of p's namespace. */
 static void reparent_children(struct proc *p)
 {
@@ -130,6 +144,7 @@ __noreturn void do_exit(int status)
     struct pid_ns *ns = proc_pid_ns(p);
     if (ns->child_reaper == p)
         zap_pid_namespace(ns, p);
+    send_parent_death_signals(p);
     reparent_children(p);
 
     bool was = irq_save();

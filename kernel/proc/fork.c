@@ -66,6 +66,8 @@ static int copy_process_state(struct proc *child, struct proc *parent, uint64_t 
     child->tty_nr = parent->tty_nr;
     memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
     memcpy(child->name, parent->name, sizeof(child->name));
+    child->dump_disabled = parent->dump_disabled;
+    child->no_new_privs = parent->no_new_privs;
     child->pgrp = parent->pgrp;
     pid_get(child->pgrp);
     child->session = parent->session;

@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "fs.h"
 #include "mm.h"
+#include "log.h"
 #include "printk.h"
 #include "proc.h"
 #include "sched.h"
@@ -190,6 +191,7 @@ void return_to_user(struct trap_frame *tf)
 {
     struct cpu *cpu = this_cpu();
     for (;;) {
+        log_wake_readers();
         cli();
         if (cpu->need_resched) {
             schedule();

@@ -9,6 +9,7 @@
  */
 #include "arch.h"
 #include "cpu.h"
+#include "log.h"
 #include "mm.h"
 #include "printk.h"
 #include "proc.h"
@@ -219,6 +220,7 @@ int sleep_on_killable(struct wait_queue *wq)
 __noreturn void sched_idle_loop(void)
 {
     for (;;) {
+        log_wake_readers(); /* an interrupt handler may have logged something */
         cli();
         if (this_cpu()->need_resched)
             schedule();

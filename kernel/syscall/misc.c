@@ -1,8 +1,9 @@
-/* misc.c (syscall) - the small calls: uname, getrandom, sysinfo, reboot, the user and
- * group identity calls (nest has only root), and futex for a single-threaded process.
+/* misc.c (syscall) - the small calls: uname, getrandom, sysinfo, reboot, syslog, the user
+ * and group identity calls (nest has only root), and futex for a single-threaded process.
  */
 #include "arch.h"
 #include "fs.h"
+#include "log.h"
 #include "mm.h"
 #include "printk.h"
 #include "proc.h"
@@ -171,4 +172,10 @@ long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeo
     int err = sleep_on(NULL, deadline);
     irq_restore(was);
     return err == -ETIMEDOUT ? -ETIMEDOUT : -EINTR;
+}
+
+/* klogctl: the kernel log (kernel/lib/log.c). Everyone is root, so everyone may. */
+long sys_syslog(int action, char *user_buf, int len)
+{
+    return log_syslog(action, user_buf, len);
 }

@@ -288,31 +288,92 @@ long sys_setns(int fd, int nstype)
     return 0;
 }
 
+/* prctl options (Linux's numbers). */
 #define PR_SET_PDEATHSIG 1
 #define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_CAPBSET_READ 23
+#define PR_GET_SECUREBITS 27
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
 
+#define CAP_LAST_CAP 40 /* CAP_CHECKPOINT_RESTORE, the last capability Linux defines */
+#define PRCTL_REPORTED_MAX 16
+
+/* Say once per option that a program asked for one nest does not have (the first
+ * PRCTL_REPORTED_MAX distinct ones: the list is bounded, whatever programs pass). */
+static void report_unknown_prctl(int option)
+{
+    static int reported[PRCTL_REPORTED_MAX];
+    static int reported_count;
+    for (int i = 0; i < reported_count; i++)
+        if (reported[i] == option)
+            return;
+    if (reported_count == PRCTL_REPORTED_MAX)
+        return;
+    reported[reported_count++] = option;
+    struct proc *p = current_proc();
+    pr_notice("nest: %s[%d] called prctl with unsupported option %d; returning EINVAL\n",
+              p->name, proc_root_pid(p), option);
+}
+
+static long prctl_set_name(struct proc *p, const char *user_name)
+{
+    char name[PROC_NAME_MAX];
+    long n = strncpy_from_user(name, user_name, sizeof(name));
+    if (n == -ENAMETOOLONG) { /* Linux keeps the first 15 bytes */
+        if (copy_from_user(name, user_name, sizeof(name) - 1) < 0)
+            return -EFAULT;
+        name[sizeof(name) - 1] = 0;
+    } else if (n < 0) {
+        return n;
+    }
+    strlcpy(p->name, name, sizeof(p->name));
+    return 0;
+}
+
+/* Every user is root with every capability (nest checks no permissions), and the
+ * "securebits" are root's default: none set. */
 long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     struct proc *p = current_proc();
-    char name[PROC_NAME_MAX];
     switch (option) {
-    case PR_SET_NAME: {
-        long n = strncpy_from_user(name, (const char *)a2, sizeof(name));
-        if (n == -ENAMETOOLONG) {
-            if (copy_from_user(name, (const char *)a2, sizeof(name) - 1) < 0)
-                return -EFAULT;
-            name[sizeof(name) - 1] = 0;
-        } else if (n < 0) {
-            return n;
-        }
-        strlcpy(p->name, name, sizeof(p->name));
+    case PR_SET_PDEATHSIG:
+        if (a2 > NSIG)
+            return -EINVAL;
+        p->pdeath_signal = (int)a2;
         return 0;
-    }
+    case PR_GET_PDEATHSIG:
+        return put_user(p->pdeath_signal, (int *)a2);
+    case PR_GET_DUMPABLE:
+        return p->dump_disabled ? 0 : 1;
+    case PR_SET_DUMPABLE:
+        if (a2 > 1)
+            return -EINVAL;
+        p->dump_disabled = a2 == 0;
+        return 0;
+    case PR_SET_NAME:
+        return prctl_set_name(p, (const char *)a2);
     case PR_GET_NAME:
         return copy_to_user((void *)a2, p->name, sizeof(p->name));
+    case PR_CAPBSET_READ:
+        return a2 <= CAP_LAST_CAP ? 1 : -EINVAL;
+    case PR_GET_SECUREBITS:
+        return 0;
+    case PR_SET_NO_NEW_PRIVS:
+        if (a2 != 1 || a3 || a4 || a5)
+            return -EINVAL;
+        p->no_new_privs = true;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        if (a2 || a3 || a4 || a5)
+            return -EINVAL;
+        return p->no_new_privs ? 1 : 0;
     default:
+        report_unknown_prctl(option);
         return -EINVAL;
     }
 }

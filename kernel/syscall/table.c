@@ -27,7 +27,7 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(rmdir), ENTRY(creat), ENTRY(link), ENTRY(unlink), ENTRY(symlink), ENTRY(readlink),
     ENTRY(chmod), ENTRY(fchmod), ENTRY(chown), ENTRY(fchown), ENTRY(lchown), ENTRY(umask),
     ENTRY(gettimeofday), ENTRY(getrlimit), ENTRY(getrusage), ENTRY(sysinfo), ENTRY(times),
-    ENTRY(getuid), ENTRY(getgid), ENTRY(setuid), ENTRY(setgid), ENTRY(geteuid),
+    ENTRY(getuid), ENTRY(syslog), ENTRY(getgid), ENTRY(setuid), ENTRY(setgid), ENTRY(geteuid),
     ENTRY(getegid), ENTRY(setpgid), ENTRY(getppid), ENTRY(getpgrp), ENTRY(setsid),
     ENTRY(getgroups), ENTRY(getresuid), ENTRY(getresgid), ENTRY(getpgid), ENTRY(getsid),
     ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(sigaltstack), ENTRY(prctl), ENTRY(arch_prctl),

@@ -100,7 +100,7 @@ def test_kps_fork_breakpoint_and_user_symbols():
         # kuser loads a program's symbols: a breakpoint in user code stops there.
         out = gdb.command("kuser sleep")
         assert "loaded" in out, out
-        gdb.command('break main if $_streq(cpu0.current->name, "sleep")')
+        gdb.command('hbreak main if $_streq(cpu0.current->name, "sleep")')
         gdb.start("continue")
         nest.send("sleep 1\r")
         out = gdb.wait_stop()

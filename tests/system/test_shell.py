@@ -80,3 +80,43 @@ def test_uname_and_ls_work(nest):
     listing = nest.run("ls /").split()
     for name in ("bin", "dev", "proc", "sbin", "tmp"):
         assert name in listing, "ls / is missing %s: %s" % (name, listing)
+
+
+def test_unsupported_constructs_say_so_instead_of_printing_text(nest):
+    for line, construct in [("echo `echo hi`", "command substitution"),
+                            ('echo "$(echo hi)"', "command substitution"),
+                            ("if true; then echo yes; fi", "'if'"),
+                            ("for i in 1 2; do echo $i; done", "'for'"),
+                            ("while true; do echo y; done", "'while'"),
+                            ("case x in x) echo y;; esac", "'case'"),
+                            ("(echo hi)", "'('")]:
+        out = nest.run(line + "; echo status=$?")
+        assert re.match(r"sh: unsupported: %s" % re.escape(construct), out), \
+            "%r should be reported as unsupported, got:\n%s" % (line, out)
+        assert "yes" not in out and "hi" not in out.split("unsupported")[0]
+    assert nest.run("echo status=$?") == "status=2"
+    assert nest.run("echo 'if `x` $(y)' done") == "if `x` $(y) done"
+
+
+def test_unshare_kill_child_kills_the_child_when_unshare_is_killed(nest):
+    """unshare --kill-child: the child asks (prctl PR_SET_PDEATHSIG) for SIGKILL when unshare
+    dies; it is the namespace's init, so its sleep goes with it."""
+    unshare = job_pids(nest.run("unshare -p -f --kill-child sh -c 'sleep 100; true' &"))[0]
+    child = None
+    for _ in range(50):  # until the namespace's sleep runs (each ps is a real check)
+        ps = nest.run("ps -e -o pid,ppid,args")
+        rows = [line.split(None, 2) for line in ps.splitlines()[1:] if line.split()[0].isdigit()]
+        child = next((int(r[0]) for r in rows if int(r[1]) == unshare), None)
+        sleeper = next((int(r[0]) for r in rows if child and int(r[1]) == child), None)
+        if sleeper:
+            break
+    assert child and sleeper, "unshare --kill-child did not start its child and sleep:\n" + ps
+    nest.run("kill -9 %d" % unshare)
+    for _ in range(50):  # until the kernel has delivered the parent-death signal
+        ps = nest.run("ps -e -o pid,args")
+        alive = [int(line.split()[0]) for line in ps.splitlines()[1:] if line.split()[0].isdigit()]
+        if child not in alive and sleeper not in alive:
+            break
+    assert child not in alive and sleeper not in alive, \
+        "killing unshare (%d) left its child %d or the sleep %d alive:\n%s" % (unshare, child, sleeper, ps)
+    nest.run("wait")

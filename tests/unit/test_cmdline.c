@@ -203,6 +203,30 @@ TEST(a_later_option_replaces_an_earlier_one)
     CHECK_EQ(opts.problem_count, 0);
 }
 
+TEST(log_buf_len_takes_a_size_with_k_m_g_suffixes)
+{
+    cmdline_parse("log_buf_len=4096", &opts);
+    CHECK_EQ(opts.log_buf_len, 4096);
+    cmdline_parse("log_buf_len=256k", &opts);
+    CHECK_EQ(opts.log_buf_len, 256 * 1024);
+    cmdline_parse("log_buf_len=1M", &opts);
+    CHECK_EQ(opts.log_buf_len, 1 << 20);
+    cmdline_parse("log_buf_len=2G", &opts);
+    CHECK_EQ(opts.log_buf_len, 2UL << 30);
+    CHECK_EQ(opts.problem_count, 0);
+}
+
+TEST(bad_log_buf_len_is_reported_and_ignored)
+{
+    const char *bad[] = {"log_buf_len=", "log_buf_len=K", "log_buf_len=12Q", "log_buf_len=1MB",
+                         "log_buf_len=-1", "log_buf_len=99999999999999999999"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cmdline_parse(bad[i], &opts);
+        CHECK_EQ(opts.log_buf_len, 0);
+        CHECK_EQ(opts.problem_count, 1);
+    }
+}
+
 int main(void)
 {
     RUN(empty_command_line_gives_the_defaults);
@@ -221,5 +245,7 @@ int main(void)
     RUN(problems_beyond_the_maximum_are_dropped);
     RUN(extra_spaces_tabs_and_newlines_separate_words);
     RUN(a_later_option_replaces_an_earlier_one);
+    RUN(log_buf_len_takes_a_size_with_k_m_g_suffixes);
+    RUN(bad_log_buf_len_is_reported_and_ignored);
     UNIT_EXIT();
 }

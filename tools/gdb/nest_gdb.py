@@ -1,7 +1,8 @@
 """gdb commands that read nest's own tables (loaded by tools/gdb/nest.gdb).
 
   kps            the process table: PID at every namespace level, parent, state, name
-  kcurrent       the running process and the user registers saved at its last trap
+  kcurrent       the running process and its user registers (saved at its last trap, or
+                 the CPU's own while syscall_entry has not saved them yet)
   kbt PID        kernel backtrace of a process that is not running (PID in the root namespace)
   kns            the PID namespace tree: level, id, init, member count
   kuser PROGRAM  load build/userland/PROGRAM's symbols (static ELF: at their link addresses)
@@ -9,6 +10,7 @@
 They only read memory, through the symbols of build/kernel.elf, so they work whenever
 the CPU is stopped in nest."""
 import os
+import re
 
 import gdb
 
@@ -19,10 +21,27 @@ def offset_of(struct, member):
     return int(gdb.parse_and_eval("(unsigned long)&((struct %s *)0)->%s" % (struct, member)))
 
 
+NOT_LOADED = ("cannot read nest's memory here: the kernel is not loaded yet "
+              "(hbreak kmain, continue, and try again)")
+
+
+def kernel_memory_readable():
+    try:
+        int(gdb.parse_and_eval("cpu0.current"))
+        return True
+    except gdb.MemoryError:
+        return False
+
+
 def all_procs():
     """Every struct proc on proc_list, as gdb.Value pointers."""
+    if not kernel_memory_readable():
+        raise gdb.GdbError(NOT_LOADED)
     head = gdb.parse_and_eval("&proc_list")
     link = head["next"]
+    if int(link) == 0:
+        raise gdb.GdbError("nest has no process table yet: proc_init() has not run "
+                           "(stop later in kmain, e.g. at start_init)")
     off = offset_of("proc", "all")
     proc_ptr = gdb.lookup_type("struct proc").pointer()
     while int(link) != int(head):
@@ -67,8 +86,12 @@ class KPs(gdb.Command):
 
     def invoke(self, arg, from_tty):
         print("%-6s %-6s %-9s %-15s %-12s %s" % ("PID", "PPID", "STATE", "NAME", "PIDNS", "NSPID"))
+        unnumbered = 0
         for p in all_procs():
             chain = pid_chain(p)
+            if not chain:  # fork is still making it: no struct pid yet
+                unnumbered += 1
+                continue
             parent = p["parent"]
             ppid = pid_chain(parent)[0] if int(parent) and pid_chain(parent) else 0
             ns = own_ns(p)
@@ -76,16 +99,55 @@ class KPs(gdb.Command):
                 chain[0] if chain else 0, ppid, state_name(p), p["name"].string(),
                 "%d/L%d" % (int(ns["inum"]), int(ns["level"])) if ns else "-",
                 ",".join(str(n) for n in chain)))
+        if unnumbered:
+            print("(and %d process%s that fork is still making: no PID yet)"
+                  % (unnumbered, "" if unnumbered == 1 else "es"))
+
+
+USER_REGISTERS = ["rip", "rsp", "rflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
+                  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cs", "ss", "vector", "error"]
+USER_TOP = 0x0000800000000000
+
+
+def syscall_frame_pending():
+    """Is the CPU in syscall_entry, before its trap frame is complete? (The frame is complete
+    at its sti instruction.) Until then the process's saved frame is the previous trap's."""
+    pc = int(gdb.parse_and_eval("$pc"))
+    start = int(gdb.parse_and_eval("(unsigned long)&syscall_entry"))
+    if pc < start:
+        return False
+    for line in gdb.execute("disassemble syscall_entry", to_string=True).splitlines():
+        match = re.search(r"0x([0-9a-f]+) <\+\d+>:\s+sti", line)
+        if match:
+            return pc < int(match.group(1), 16)
+    return False
+
+
+def registers_at_syscall_entry():
+    """The user registers as the syscall instruction left them, read from the CPU."""
+    def reg(name):
+        return int(gdb.parse_and_eval("$" + name)) & (2**64 - 1)
+    regs = {name: reg(name) for name in USER_REGISTERS[3:18]}
+    rsp = reg("rsp")
+    regs.update(rip=reg("rcx"), rflags=reg("r11"), cs=0x23, ss=0x1b, vector=256, error=reg("rax"),
+                rsp=rsp if rsp < USER_TOP else int(gdb.parse_and_eval("cpu0.user_rsp")))
+    return regs
 
 
 class KCurrent(gdb.Command):
-    """kcurrent: the running process and its user registers as saved at the last trap."""
+    """kcurrent: the running process and its user registers, as saved at its last entry into
+    the kernel (or, stopped in syscall_entry before it saved them, as the CPU holds them)."""
 
     def __init__(self):
         super().__init__("kcurrent", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
+        if not kernel_memory_readable():
+            raise gdb.GdbError(NOT_LOADED)
         p = gdb.parse_and_eval("cpu0.current")
+        if int(p) == 0:
+            print("no process yet: the kernel is still booting (kmain's start_init makes PID 1)")
+            return
         chain = pid_chain(p)
         print("current: %s, NSpid %s, state %s" % (p["name"].string(),
               ",".join(map(str, chain)) or "-", state_name(p)))
@@ -93,10 +155,14 @@ class KCurrent(gdb.Command):
         if int(tf) == 0:
             print("(the idle process has no user registers)")
             return
-        regs = ["rip", "rsp", "rflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
-                "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cs", "ss", "vector", "error"]
-        for i in range(0, len(regs), 4):
-            print("  " + "  ".join("%-6s %016x" % (r, int(tf[r]) & (2**64 - 1)) for r in regs[i:i + 4]))
+        if syscall_frame_pending():
+            print("(in syscall_entry, before the trap frame is saved: the CPU's registers; "
+                  "rip is rcx, rflags is r11)")
+            regs = registers_at_syscall_entry()
+        else:
+            regs = {r: int(tf[r]) & (2**64 - 1) for r in USER_REGISTERS}
+        for i in range(0, len(USER_REGISTERS), 4):
+            print("  " + "  ".join("%-6s %016x" % (r, regs[r]) for r in USER_REGISTERS[i:i + 4]))
 
 
 def symbol_at(address):
@@ -169,7 +235,7 @@ class KNs(gdb.Command):
 
 
 class KUser(gdb.Command):
-    """kuser PROGRAM: load a userland program's symbols (e.g. kuser sleep; break main)."""
+    """kuser PROGRAM: load a userland program's symbols (e.g. kuser sleep; hbreak main)."""
 
     def __init__(self):
         super().__init__("kuser", gdb.COMMAND_USER)
@@ -185,7 +251,7 @@ class KUser(gdb.Command):
             raise gdb.GdbError("no build/userland/%s" % name)
         gdb.execute("add-symbol-file %s" % path, to_string=True)
         print("loaded %s; its functions are at their link addresses, in every process that runs it."
-              " To stop only there: break main if $_streq(cpu0.current->name, \"%s\")" % (path, name))
+              " To stop only there: hbreak main if $_streq(cpu0.current->name, \"%s\")" % (path, name))
 
 
 KPs()

@@ -17,8 +17,10 @@
     .balign 64                          /* keep the hot entry path inside one page */
     .globl syscall_entry
 syscall_entry:
+    /* For debuggers: this is the outermost kernel frame (the return address is a user one,
+     * in rcx), so a backtrace ends here, named syscall_entry. Not a signal frame: the
+     * calls below are ordinary calls. */
     .cfi_startproc simple
-    .cfi_signal_frame
     .cfi_def_cfa %rsp, 0
     .cfi_undefined rip
     swapgs                              /* %gs: the per-CPU area */

@@ -212,6 +212,8 @@ void timer_init(void)
 /* Nanoseconds since timer_init(), from the TSC. */
 uint64_t clock_monotonic_ns(void)
 {
+    if (tsc_per_ms == 0)
+        return 0; /* not measured yet: the boot's first messages are at time 0 */
     uint64_t cycles = rdtsc() - tsc_at_boot;
     /* Split to avoid overflow: whole milliseconds, then the remainder. */
     return (cycles / tsc_per_ms) * 1000000 + (cycles % tsc_per_ms) * 1000000 / tsc_per_ms;

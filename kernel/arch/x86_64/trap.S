@@ -40,8 +40,8 @@ trap_stub_\vector:
 
     .globl trap_common
 trap_common:
+    /* The outermost frame for a backtrace, as syscall_entry (see syscall.S). */
     .cfi_startproc simple
-    .cfi_signal_frame
     .cfi_def_cfa %rsp, 16
     .cfi_undefined rip
     pushq %rax                          /* the general registers, in struct trap_frame order */
