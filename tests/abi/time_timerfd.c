@@ -97,7 +97,11 @@ static void check_one_shot(void)
     int64_t start = clock_ns(CLOCK_MONOTONIC);
     CHECK("timerfd_settime(30 ms)", set(fd, 0, 30000000, 0, NULL));
     timerfd_gettime(fd, &now);
-    printf("gettime: at most 30 ms left: %s\n", yes_no(ns_of(now.it_value) > 0 && ns_of(now.it_value) <= 30000000));
+    int64_t left = ns_of(now.it_value);
+    /* A loaded host may pause the CPU past the expiry: then nothing is left, rightly. */
+    int expired = clock_ns(CLOCK_MONOTONIC) - start >= 30000000;
+    printf("gettime: at most 30 ms left: %s\n",
+           yes_no(left <= 30000000 && (left > 0 || expired)));
     uint64_t ticks = 0;
     CHECK("read blocks until it goes off", read(fd, &ticks, sizeof(ticks)));
     printf("ticks %llu, after at least 30 ms: %s\n", (unsigned long long)ticks,
