@@ -145,7 +145,9 @@ static long do_poll(void *user_fds, uint64_t nfds, int64_t timeout_ns)
     if (!request.fds)
         return -ENOMEM;
     size_t size = nfds * sizeof(struct pollfd);
-    long result = copy_from_user(request.fds, user_fds, size) ? -EFAULT : 0;
+    /* revents goes back into the same array: a read-only one fails now, not after the wait */
+    long result = check_user_range(user_fds, size, true) ||
+                  copy_from_user(request.fds, user_fds, size) ? -EFAULT : 0;
     if (!result)
         result = wait_until_ready(check_pollfds, &request, timeout_ns);
     if (result >= 0 && copy_to_user(user_fds, request.fds, size))
@@ -221,13 +223,17 @@ static int check_fd_sets(void *context)
     return ready;
 }
 
-/* Copy a user fd_set of nfds bits in (a NULL set is empty). */
-static int read_fd_set(uint64_t *set, const void *user_set, int nfds)
+/* Copy a user fd_set of nfds bits in (a NULL set is empty). It is written back after the
+ * wait, so a set that could not be written fails now. */
+static int read_fd_set(uint64_t *set, void *user_set, int nfds)
 {
     memset(set, 0, FD_SET_WORDS * sizeof(uint64_t));
     if (!user_set)
         return 0;
-    return copy_from_user(set, user_set, ALIGN_UP((size_t)nfds, 64) / 8) ? -EFAULT : 0;
+    size_t bytes = ALIGN_UP((size_t)nfds, 64) / 8;
+    if (check_user_range(user_set, bytes, true))
+        return -EFAULT;
+    return copy_from_user(set, user_set, bytes) ? -EFAULT : 0;
 }
 
 /* Copy an fd_set of nfds bits back out (a NULL set is skipped). */

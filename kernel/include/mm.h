@@ -94,6 +94,7 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot);
 int vm_discard(struct mm *mm, uint64_t start, uint64_t length);
 struct vm_area *vm_find_area(struct mm *mm, uint64_t address);
 bool vm_range_used(struct mm *mm, uint64_t start, uint64_t end);
+bool vm_range_allows(struct mm *mm, uint64_t start, uint64_t end, bool write);
 uint64_t vm_find_free(struct mm *mm, uint64_t length);
 int vm_handle_fault(uint64_t address, uint64_t error);
 int vm_populate(struct mm *mm, uint64_t address, bool write);

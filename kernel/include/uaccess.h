@@ -17,6 +17,11 @@ int clear_user(void *user_dst, size_t n);                       /* 0 or -EFAULT 
 /* Copy a NUL-terminated string of at most max bytes including the NUL: its length,
  * -EFAULT, or -ENAMETOOLONG if no NUL comes within max bytes. */
 long strncpy_from_user(char *dst, const char *user_src, size_t max);
+/* Could a copy reach all of [user_ptr, user_ptr + n) (written to if write): is it in user
+ * space and inside regions that allow the access? Pages need not be present; nothing is
+ * faulted in. 0 or -EFAULT. A system call that may block, or do work it cannot undo, checks
+ * its buffers with this first: a bad pointer fails at once, not after the wait. */
+int check_user_range(const void *user_ptr, size_t n, bool write);
 bool uaccess_fixup(struct trap_frame *tf); /* page-fault handler: resume at recovery point */
 
 #define get_user(var, ptr) copy_from_user(&(var), (ptr), sizeof(var))

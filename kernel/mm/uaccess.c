@@ -2,6 +2,8 @@
 #include "cpu.h"
 #include "errno.h"
 #include "layout.h"
+#include "mm.h"
+#include "proc.h"
 #include "uaccess.h"
 
 long raw_copy(void *dst, const void *src, size_t n);
@@ -14,6 +16,17 @@ static bool user_range_ok(const void *address, size_t n)
 {
     uint64_t a = (uint64_t)address;
     return a + n >= a && a + n <= USER_TOP;
+}
+
+int check_user_range(const void *user_ptr, size_t n, bool write)
+{
+    if (!user_range_ok(user_ptr, n))
+        return -EFAULT;
+    if (n == 0)
+        return 0;
+    struct mm *mm = current_proc()->mm;
+    uint64_t start = (uint64_t)user_ptr;
+    return mm && vm_range_allows(mm, start, start + n, write) ? 0 : -EFAULT;
 }
 
 int copy_from_user(void *dst, const void *user_src, size_t n)

@@ -384,6 +384,22 @@ static bool range_fully_mapped(struct mm *mm, uint64_t start, uint64_t end)
     return covered >= end;
 }
 
+/* Does every byte of [start, end) lie in regions that allow the access (write, or else
+ * read: any protection but PROT_NONE, as vm_populate decides)? One pass over the regions. */
+bool vm_range_allows(struct mm *mm, uint64_t start, uint64_t end, bool write)
+{
+    int needed = write ? PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC;
+    uint64_t covered = start;
+    for (struct vm_area *a = mm->areas; a && covered < end; a = a->next) {
+        if (a->end <= covered)
+            continue;
+        if (a->start > covered || !(a->prot & needed))
+            return false;
+        covered = a->end;
+    }
+    return covered >= end;
+}
+
 struct vm_area *vm_find_area(struct mm *mm, uint64_t address)
 {
     for (struct vm_area *a = mm->areas; a; a = a->next)

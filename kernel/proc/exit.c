@@ -199,7 +199,8 @@ static void ns_to_timeval(uint64_t ns, int64_t *sec, int64_t *usec)
     *usec = ns % NSEC_PER_SEC / NSEC_PER_USEC;
 }
 
-/* Report child c to the caller: write the status (and usage), return its number. */
+/* Report child c to the caller: write the status (and usage), return its number, or -EFAULT
+ * when they cannot be written (the caller consumes the event all the same, as Linux does). */
 static long report_child(struct proc *c, int status, int *user_status, void *user_rusage)
 {
     if (user_status && put_user(status, user_status) < 0)
@@ -228,24 +229,18 @@ static long wait_scan(int pid, int options, int *user_status, void *user_rusage)
         found = true;
         if (c->state == PROC_ZOMBIE) {
             long nr = report_child(c, c->exit_status, user_status, user_rusage);
-            if (nr < 0)
-                return nr;
             self->cutime_ns += c->utime_ns + c->cutime_ns;
             self->cstime_ns += c->stime_ns + c->cstime_ns;
             proc_free(c);
             return nr;
         }
         if ((options & WUNTRACED) && c->state == PROC_STOPPED && c->group_stop_notify) {
-            long nr = report_child(c, W_STOPCODE(c->stop_signal), user_status, user_rusage);
-            if (nr > 0)
-                c->group_stop_notify = false;
-            return nr;
+            c->group_stop_notify = false;
+            return report_child(c, W_STOPCODE(c->stop_signal), user_status, user_rusage);
         }
         if ((options & WCONTINUED) && c->continued) {
-            long nr = report_child(c, W_CONTINUED, user_status, user_rusage);
-            if (nr > 0)
-                c->continued = false;
-            return nr;
+            c->continued = false;
+            return report_child(c, W_CONTINUED, user_status, user_rusage);
         }
     }
     return found ? 0 : -ECHILD;
@@ -258,10 +253,18 @@ long sys_wait4(int pid, int *user_status, int options, void *user_rusage)
     if (pid == INT32_MIN)
         return -ESRCH;
     struct proc *self = current_proc();
+    /* A status or usage pointer that cannot be written fails before the wait, not after it.
+     * A child with something to report is still reported (reaped) first, and the copy
+     * fails then, as on Linux. */
+    bool bad_pointer =
+        (user_status && check_user_range(user_status, sizeof(int), true)) ||
+        (user_rusage && check_user_range(user_rusage, sizeof(struct rusage), true));
     long ret = 0;
     if (wait_event_interruptible(self->wait_children,
                                  (ret = wait_scan(pid, options, user_status, user_rusage)) != 0 ||
-                                     (options & WNOHANG)))
+                                     (options & WNOHANG) || bad_pointer))
         return -ERESTARTSYS;
+    if (ret == 0 && bad_pointer && !(options & WNOHANG))
+        return -EFAULT;
     return ret;
 }

@@ -106,13 +106,20 @@ static int lookup_at(int dirfd, const char *user_path, int at_flags, struct inod
 
 /* ---- reading and writing ---- */
 
+/* The whole buffer is checked before the file is touched: a bad pointer must not wait for
+ * a pipe or the console first, nor consume data it cannot deliver. (Linux checks only that
+ * the range is below user space's end and fails when the copy faults; for a buffer that is
+ * partly valid it may then return a short count where nest gives EFAULT.) */
 static long file_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
 {
     if (!file_readable(file))
         return -EBADF;
     if (!file->ops->read)
         return -EINVAL;
-    return file->ops->read(file, user_buf, MIN(n, MAX_RW_COUNT), offset);
+    n = MIN(n, MAX_RW_COUNT);
+    if (check_user_range(user_buf, n, true))
+        return -EFAULT;
+    return file->ops->read(file, user_buf, n, offset);
 }
 
 static long file_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
@@ -121,7 +128,10 @@ static long file_write(struct file *file, const void *user_buf, size_t n, uint64
         return -EBADF;
     if (!file->ops->write)
         return -EINVAL;
-    return file->ops->write(file, user_buf, MIN(n, MAX_RW_COUNT), offset);
+    n = MIN(n, MAX_RW_COUNT);
+    if (check_user_range(user_buf, n, false))
+        return -EFAULT;
+    return file->ops->write(file, user_buf, n, offset);
 }
 
 long sys_read(int fd, void *user_buf, size_t count)
@@ -175,8 +185,9 @@ long sys_pwrite64(int fd, const void *user_buf, size_t count, int64_t offset)
     return transfer_at(fd, (void *)user_buf, count, offset, true);
 }
 
-/* Check a user iovec array first, as Linux does: -EINVAL for a bad count or total. */
-static int check_iovecs(const struct iovec *user_iov, int iovcnt)
+/* Check a user iovec array first, as Linux does: -EINVAL for a bad count or total, -EFAULT
+ * for a buffer (to be written to, for readv) that a copy could not reach. */
+static int check_iovecs(const struct iovec *user_iov, int iovcnt, bool write)
 {
     if (iovcnt < 0 || iovcnt > IOV_MAX)
         return -EINVAL;
@@ -188,6 +199,8 @@ static int check_iovecs(const struct iovec *user_iov, int iovcnt)
         if (iov.iov_len > (size_t)INT64_MAX - total)
             return -EINVAL;
         total += iov.iov_len;
+        if (check_user_range(iov.iov_base, MIN(iov.iov_len, MAX_RW_COUNT), !write))
+            return -EFAULT;
     }
     return 0;
 }
@@ -198,7 +211,7 @@ static long transfer_vector(int fd, const void *user_iov, int iovcnt, bool write
     struct file *file = fd_get(fd);
     if (!file)
         return -EBADF;
-    long total = check_iovecs(user_iov, iovcnt);
+    long total = check_iovecs(user_iov, iovcnt, write);
     const struct iovec *iovs = user_iov;
     for (int i = 0; i < iovcnt && total >= 0; i++) {
         struct iovec iov;
@@ -696,6 +709,8 @@ long sys_getdents64(int fd, void *user_dirp, size_t count)
         result = -EBADF;
     else if (!S_ISDIR(file->inode->mode))
         result = -ENOTDIR;
+    else if (check_user_range(user_dirp, MIN(count, (size_t)PAGE_SIZE), true))
+        result = -EFAULT; /* before the directory position moves past entries */
     else if (!(buf = kmalloc(PAGE_SIZE)))
         result = -ENOMEM;
     else

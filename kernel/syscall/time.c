@@ -59,6 +59,8 @@ static long sleep_until(uint64_t deadline, void *user_rem)
 {
     if (deadline <= clock_monotonic_ns())
         return 0;
+    if (user_rem && check_user_range(user_rem, sizeof(struct timespec), true))
+        return -EFAULT; /* now, not after a sleep that a signal then cuts short */
     int err;
     do {
         bool was = irq_save();

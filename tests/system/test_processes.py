@@ -56,6 +56,18 @@ def test_proc_stat_counts_minor_page_faults(nest):
     assert minflt > 0, "minflt of a running cat should count its page faults, got %d" % minflt
 
 
+def test_a_bad_buffer_fails_with_efault_before_the_call_waits(nest):
+    # At the console with nothing typed: each call would wait (for input, a pipe writer, a
+    # child, the clock) if it did not check its buffer first.
+    out = nest.run("/tests/efault_before_blocking", timeout=60)
+    for call in ("read(console, kernel address)", "read(console, PROT_NONE page)",
+                 "read(empty pipe, PROT_NONE page)", "wait4(running child, kernel address)",
+                 "nanosleep(10 s, kernel address)"):
+        assert "%s -> EFAULT" % call in out, "expected %s to fail with EFAULT at once:\n%s" % (call, out)
+    assert "the child was still there to reap: yes" in out, out
+    assert nest.run("echo usable") == "usable"
+
+
 def test_ns_last_pid_reads_and_writes_the_readers_cursor(nest):
     nest.run("echo 500 > /proc/sys/kernel/ns_last_pid")
     out = nest.run("sh -c 'echo $$'")
