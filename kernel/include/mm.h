@@ -95,8 +95,12 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length);
 struct vm_area *vm_find_area(struct mm *mm, uint64_t address);
 bool vm_range_used(struct mm *mm, uint64_t start, uint64_t end);
 bool vm_range_allows(struct mm *mm, uint64_t start, uint64_t end, bool write);
+uint64_t vm_total_size(struct mm *mm);
+uint64_t vm_bytes_mapped(struct mm *mm, uint64_t start, uint64_t end);
 uint64_t vm_find_free(struct mm *mm, uint64_t length);
 int vm_handle_fault(uint64_t address, uint64_t error);
+struct proc;
+void vm_out_of_memory(struct proc *p); /* a fault found no frame: kill p, say so */
 int vm_populate(struct mm *mm, uint64_t address, bool write);
 uint64_t *vm_walk(uint64_t pml4, uint64_t va, bool create);
 /* Read n bytes at address of another address space (not faulting pages in); bytes read. */

@@ -360,6 +360,26 @@ void mm_activate(struct mm *mm)
         write_cr3(pml4);
 }
 
+/* The bytes of every region of mm (Linux's total_vm, what RLIMIT_AS limits). One pass over
+ * the regions. */
+uint64_t vm_total_size(struct mm *mm)
+{
+    uint64_t total = 0;
+    for (struct vm_area *a = mm->areas; a; a = a->next)
+        total += a->end - a->start;
+    return total;
+}
+
+/* The bytes of [start, end) that regions of mm already cover. */
+uint64_t vm_bytes_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+    uint64_t bytes = 0;
+    for (struct vm_area *a = mm->areas; a; a = a->next)
+        if (a->start < end && start < a->end)
+            bytes += MIN(a->end, end) - MAX(a->start, start);
+    return bytes;
+}
+
 /* Does any region overlap [start, end)? One pass over the regions, never over the pages:
  * a range can be terabytes long. */
 bool vm_range_used(struct mm *mm, uint64_t start, uint64_t end)
@@ -632,6 +652,16 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
         invlpg(va);
     }
     return 0;
+}
+
+/* Frames ran out while fixing a fault of p. Like Linux's out-of-memory killer, but the
+ * victim is always the faulting process: nest does not weigh one process against another.
+ * SIGKILL (which reaches even a namespace's init) frees its memory on its way out. */
+void vm_out_of_memory(struct proc *p)
+{
+    printk(KERN_ERR "nest: out of memory: killed process %d (%s), total-vm %lu kB\n",
+           proc_root_pid(p), p->name, p->mm ? vm_total_size(p->mm) / 1024 : 0);
+    signal_kill_by_kernel(p);
 }
 
 /* The page-fault handler's first try: 0 if the fault was an expected one and is now fixed. */

@@ -23,6 +23,18 @@
 #define MAP_ACCEPTED (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
                       MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
 
+/* Would mapping [start, start + size) keep mm within the caller's RLIMIT_AS? What is
+ * already mapped there is replaced, so only the rest counts (Linux's may_expand_vm). */
+static bool within_address_space_limit(struct mm *mm, uint64_t start, uint64_t size)
+{
+    uint64_t limit = current_proc()->rlimits[RLIMIT_AS][0];
+    if (limit == RLIM_INFINITY)
+        return true;
+    uint64_t growth = size - vm_bytes_mapped(mm, start, start + size);
+    uint64_t total = vm_total_size(mm);
+    return total <= limit && growth <= limit - total;
+}
+
 long sys_brk(uint64_t address)
 {
     struct mm *mm = current_proc()->mm;
@@ -33,6 +45,8 @@ long sys_brk(uint64_t address)
     if (new_end > old_end) {
         if (vm_range_used(mm, old_end, new_end))
             return (long)mm->brk; /* would run into another mapping */
+        if (!within_address_space_limit(mm, old_end, new_end - old_end))
+            return (long)mm->brk;
         if (vm_map_area(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, false, NULL, 0, 0))
             return (long)mm->brk;
     } else if (new_end < old_end) {
@@ -94,6 +108,8 @@ long sys_mmap(uint64_t address, uint64_t length, int prot, int flags, int fd, ui
         if (!address)
             return -ENOMEM;
     }
+    if (!within_address_space_limit(mm, address, size))
+        return -ENOMEM;
     int err = vm_map_area(mm, address, size, prot, shared, file, offset, file_size);
     if (err)
         return err;

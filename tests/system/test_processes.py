@@ -68,6 +68,22 @@ def test_a_bad_buffer_fails_with_efault_before_the_call_waits(nest):
     assert nest.run("echo usable") == "usable"
 
 
+def test_a_process_touching_twice_the_memory_is_killed_with_sigkill_and_memory_comes_back(nest):
+    console_before = nest.console()
+    out = nest.run("/tests/oom_kill; echo status=$?", timeout=600)
+    assert "hog 1: killed by signal 9" in out and "hog 2: killed by signal 9" in out, out
+    assert "bystander alive: yes" in out, out
+    match = re.search(r"free before (\d+) kB, after the first (\d+) kB, after the second (\d+) kB", out)
+    assert match, out
+    before, first, second = (int(match.group(i)) for i in (1, 2, 3))
+    assert second == first, "the second hog did not give back all it took: " + match.group(0)
+    assert abs(first - before) <= 256, "free memory did not come back after the first hog: " + match.group(0)
+    assert "status=0" in out, out
+    log = nest.console()[len(console_before):]
+    assert len(re.findall(r"out of memory: killed process \d+ \(oom_kill\), total-vm \d+ kB", log)) == 2, log[-2000:]
+    assert nest.run("echo shell alive") == "shell alive"
+
+
 def test_ns_last_pid_reads_and_writes_the_readers_cursor(nest):
     nest.run("echo 500 > /proc/sys/kernel/ns_last_pid")
     out = nest.run("sh -c 'echo $$'")

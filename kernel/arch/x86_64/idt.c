@@ -152,11 +152,15 @@ static void handle_exception(struct trap_frame *tf)
         fault = vm_handle_fault(address, tf->error);
         if (fault == 0)
             return;
+        if (fault == -ENOMEM) /* in user mode or in a copy for a system call alike */
+            vm_out_of_memory(this_cpu()->current);
         if (!from_user(tf) && uaccess_fixup(tf))
             return;
     }
     if (!from_user(tf))
         kernel_trap_panic(tf);
+    if (fault == -ENOMEM)
+        return; /* SIGKILL is pending: the way back to user mode ends the process */
     struct proc *p = this_cpu()->current;
     int sig = fault == -EIO ? SIGBUS : signal_for_exception(tf->vector);
     int code = SI_KERNEL;
