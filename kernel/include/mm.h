@@ -92,6 +92,8 @@ int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool s
 int vm_unmap(struct mm *mm, uint64_t start, uint64_t length);
 int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot);
 int vm_discard(struct mm *mm, uint64_t start, uint64_t length);
+int vm_move(struct mm *mm, uint64_t old_start, uint64_t length, uint64_t new_start);
+void vm_extend_area(struct vm_area *a, uint64_t end);
 struct vm_area *vm_find_area(struct mm *mm, uint64_t address);
 bool vm_range_used(struct mm *mm, uint64_t start, uint64_t end);
 bool vm_range_allows(struct mm *mm, uint64_t start, uint64_t end, bool write);

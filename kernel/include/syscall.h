@@ -35,6 +35,8 @@
 #define SYS_pipe 22
 #define SYS_select 23
 #define SYS_sched_yield 24
+#define SYS_mremap 25
+#define SYS_msync 26
 #define SYS_madvise 28
 #define SYS_dup 32
 #define SYS_dup2 33
@@ -184,6 +186,9 @@ long sys_mmap(uint64_t address, uint64_t length, int prot, int flags, int fd, ui
 long sys_munmap(uint64_t address, uint64_t length);
 long sys_mprotect(uint64_t address, uint64_t length, int prot);
 long sys_madvise(uint64_t address, uint64_t length, int advice);
+long sys_mremap(uint64_t old_address, uint64_t old_size, uint64_t new_size, int flags,
+                uint64_t new_address);
+long sys_msync(uint64_t address, uint64_t length, int flags);
 long sys_uname(void *user_buf);
 long sys_getrandom(void *user_buf, size_t count, unsigned int flags);
 long sys_getuid(void);

@@ -729,6 +729,69 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
     return 0;
 }
 
+struct move_walk {
+    uint64_t pml4;
+    uint64_t delta; /* new address - old address (modulo 2^64) */
+    bool failed;
+};
+
+/* First pass of a move: the page tables for the page's new place, so that the second pass
+ * cannot fail half-way. */
+static void prepare_move_pte(uint64_t *pte __unused, uint64_t va, void *arg)
+{
+    struct move_walk *w = arg;
+    if (!w->failed && !vm_walk(w->pml4, va + w->delta, true))
+        w->failed = true;
+}
+
+static void move_one_pte(uint64_t *pte, uint64_t va, void *arg)
+{
+    struct move_walk *w = arg;
+    *vm_walk(w->pml4, va + w->delta, false) = *pte;
+    *pte = 0;
+}
+
+/* mremap's move: the region [old_start, old_start + length), which lies in one region, goes
+ * to new_start, where nothing is mapped, with its pages (their page-table entries move;
+ * the frames stay). 0, or -ENOMEM with nothing moved. */
+int vm_move(struct mm *mm, uint64_t old_start, uint64_t length, uint64_t new_start)
+{
+    int err = split_at(mm, old_start);
+    if (!err)
+        err = split_at(mm, old_start + length);
+    if (err)
+        return err;
+    struct move_walk w = {mm->pml4, new_start - old_start, false};
+    for_each_pte(mm->pml4, old_start, old_start + length, prepare_move_pte, &w);
+    if (w.failed)
+        return -ENOMEM;
+    for_each_pte(mm->pml4, old_start, old_start + length, move_one_pte, &w);
+    struct vm_area **link = &mm->areas;
+    while (*link && (*link)->start != old_start)
+        link = &(*link)->next;
+    struct vm_area *a = *link;
+    *link = a->next;
+    a->start = new_start;
+    a->end = new_start + length;
+    for (link = &mm->areas; *link && (*link)->start < new_start; link = &(*link)->next)
+        continue;
+    a->next = *link;
+    *link = a;
+    write_cr3(read_cr3());
+    return 0;
+}
+
+/* mremap's growth: area a now ends at end. A file mapping takes in the file's data up to
+ * its current end, as a new mmap of that length would. */
+void vm_extend_area(struct vm_area *a, uint64_t end)
+{
+    a->end = end;
+    if (a->file) {
+        uint64_t size = inode_size(a->file);
+        a->file_size = a->file_offset < size ? MIN(size - a->file_offset, end - a->start) : 0;
+    }
+}
+
 /* Make physical [phys, phys+size) reachable at P2V(phys) even if it is not RAM (a
  * framebuffer, say): device memory lies outside the direct map built at boot. 4 KiB pages:
  * under QEMU's TCG, one more 2 MiB mapping far from the others made every TLB flush a full

@@ -1,4 +1,5 @@
-/* mem.c (syscall) - the memory system calls: brk, mmap, munmap, mprotect, madvise.
+/* mem.c (syscall) - the memory system calls: brk, mmap, munmap, mprotect, madvise, mremap,
+ * msync.
  * They only edit the list of regions (vm.c); pages arrive on first touch.
  */
 #include "fs.h"
@@ -23,14 +24,12 @@
 #define MAP_ACCEPTED (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
                       MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
 
-/* Would mapping [start, start + size) keep mm within the caller's RLIMIT_AS? What is
- * already mapped there is replaced, so only the rest counts (Linux's may_expand_vm). */
-static bool within_address_space_limit(struct mm *mm, uint64_t start, uint64_t size)
+/* May mm grow by growth bytes under the caller's RLIMIT_AS (Linux's may_expand_vm)? */
+static bool may_expand(struct mm *mm, uint64_t growth)
 {
     uint64_t limit = current_proc()->rlimits[RLIMIT_AS][0];
     if (limit == RLIM_INFINITY)
         return true;
-    uint64_t growth = size - vm_bytes_mapped(mm, start, start + size);
     uint64_t total = vm_total_size(mm);
     return total <= limit && growth <= limit - total;
 }
@@ -45,7 +44,7 @@ long sys_brk(uint64_t address)
     if (new_end > old_end) {
         if (vm_range_used(mm, old_end, new_end))
             return (long)mm->brk; /* would run into another mapping */
-        if (!within_address_space_limit(mm, old_end, new_end - old_end))
+        if (!may_expand(mm, new_end - old_end))
             return (long)mm->brk;
         if (vm_map_area(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, false, NULL, 0, 0))
             return (long)mm->brk;
@@ -108,7 +107,8 @@ long sys_mmap(uint64_t address, uint64_t length, int prot, int flags, int fd, ui
         if (!address)
             return -ENOMEM;
     }
-    if (!within_address_space_limit(mm, address, size))
+    /* what a MAP_FIXED mapping replaces does not count twice */
+    if (!may_expand(mm, size - vm_bytes_mapped(mm, address, address + size)))
         return -ENOMEM;
     int err = vm_map_area(mm, address, size, prot, shared, file, offset, file_size);
     if (err)
@@ -157,4 +157,98 @@ long sys_madvise(uint64_t address, uint64_t length, int advice)
     default:
         return -EINVAL;
     }
+}
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+
+/* mremap with MREMAP_FIXED: the pages go to new_address, replacing what was there. */
+static long remap_fixed(struct mm *mm, uint64_t old_address, uint64_t old_size,
+                        uint64_t new_size, uint64_t new_address)
+{
+    if ((new_address & (PAGE_SIZE - 1)) || new_address + new_size > USER_TOP ||
+        new_address + new_size < new_address)
+        return -EINVAL;
+    if (new_address < old_address + old_size && old_address < new_address + new_size)
+        return -EINVAL; /* the two ranges overlap */
+    uint64_t kept = MIN(old_size, new_size);
+    int err = vm_unmap(mm, new_address, new_size);
+    if (!err && new_size > old_size && !may_expand(mm, new_size - old_size))
+        err = -ENOMEM; /* counted once the destination is free, as Linux does */
+    if (!err && old_size > new_size)
+        err = vm_unmap(mm, old_address + new_size, old_size - new_size);
+    if (!err)
+        err = vm_move(mm, old_address, kept, new_address);
+    if (err)
+        return err;
+    vm_extend_area(vm_find_area(mm, new_address), new_address + new_size);
+    return (long)new_address;
+}
+
+/* mremap(2): shrink a mapping, grow it in place, or (MREMAP_MAYMOVE) move it where it fits,
+ * pages and all; MREMAP_FIXED says where. The old range must lie in one region. Not
+ * supported: MREMAP_DONTUNMAP and an old_size of 0 (a second mapping of shared memory):
+ * EINVAL. */
+long sys_mremap(uint64_t old_address, uint64_t old_size, uint64_t new_size, int flags,
+                uint64_t new_address)
+{
+    struct mm *mm = current_proc()->mm;
+    if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || (old_address & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    old_size = ALIGN_UP(old_size, PAGE_SIZE);
+    new_size = ALIGN_UP(new_size, PAGE_SIZE);
+    if (old_size == 0 || new_size == 0 || new_size > USER_TOP)
+        return -EINVAL;
+    struct vm_area *a = vm_find_area(mm, old_address);
+    if (!a || old_size > a->end - old_address)
+        return -EFAULT;
+    if (flags & MREMAP_FIXED)
+        return remap_fixed(mm, old_address, old_size, new_size, new_address);
+    if (new_size <= old_size) {
+        if (new_size < old_size)
+            vm_unmap(mm, old_address + new_size, old_size - new_size);
+        return (long)old_address;
+    }
+    if (!may_expand(mm, new_size - old_size))
+        return -ENOMEM;
+    uint64_t end = old_address + new_size;
+    if (a->end == old_address + old_size && end <= USER_TOP &&
+        !vm_range_used(mm, a->end, end)) {
+        vm_extend_area(a, end); /* room right after it: grow in place */
+        return (long)old_address;
+    }
+    if (!(flags & MREMAP_MAYMOVE))
+        return -ENOMEM;
+    uint64_t destination = vm_find_free(mm, new_size);
+    if (!destination)
+        return -ENOMEM;
+    int err = vm_move(mm, old_address, old_size, destination);
+    if (err)
+        return err;
+    vm_extend_area(vm_find_area(mm, destination), destination + new_size);
+    return (long)destination;
+}
+
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* msync(2): checked as Linux checks it, then nothing to do: every file lives in ramfs, in
+ * memory, and a shared mapping maps the file's own pages, so there is no other copy to
+ * write back or to invalidate. */
+long sys_msync(uint64_t address, uint64_t length, int flags)
+{
+    if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || (address & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+        return -EINVAL;
+    uint64_t end = address + ALIGN_UP(length, PAGE_SIZE);
+    if (end < address)
+        return -ENOMEM;
+    struct mm *mm = current_proc()->mm;
+    if (vm_bytes_mapped(mm, address, end) != end - address)
+        return -ENOMEM; /* a hole in the range */
+    return 0;
 }
