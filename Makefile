@@ -52,6 +52,7 @@ help:
 	@echo "make gdb        QEMU paused with a gdb stub, gdb stopped at kmain"
 	@echo "make gdb-uefi   the same under UEFI firmware"
 	@echo "make test       unit, ABI and system tests; last line: N passed, N failed"
+	@echo "make unit-test, make abi-test, make system-test: one part of make test"
 	@echo "make bench      nest and Linux side by side in the same QEMU (docs/performance.md)"
 	@echo "make iso        only build/nest.iso"
 	@echo "make deps       install the Debian packages nest needs"
@@ -177,6 +178,18 @@ gdb-uefi: deps
 test: deps
 	$(BUILD_ALL)
 	@tools/run-tests.sh
+
+# One part of make test each (their output, not the summary line).
+unit-test:
+	@tests/unit/run.sh $(BUILD)
+
+abi-test: deps
+	$(BUILD_ALL)
+	@$(PYTHON) tests/abi/run.py --build $(BUILD)
+
+system-test: deps
+	$(BUILD_ALL)
+	@BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 
 clean:
 	rm -rf $(BUILD) compile_commands.json

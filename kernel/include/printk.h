@@ -1,4 +1,5 @@
-/* printk.h - kernel formatted output with log levels (kernel/lib/printk.c).
+/* printk.h - kernel formatted output with log levels (vsnprintf and the console sinks in
+ * kernel/lib/printk.c, printk and the kernel log in kernel/lib/log.c).
  *
  * A message may start with a level marker, as in Linux: printk(KERN_WARN "disk on fire\n").
  * Messages above the current log level (loglevel= on the command line) are not shown.

@@ -85,9 +85,12 @@ struct proc {
     bool exiting;               /* in do_exit: takes no more signals */
     int exit_signal;            /* sent to the parent at exit (SIGCHLD, or clone's choice) */
     int pdeath_signal;          /* prctl(PR_SET_PDEATHSIG): sent to it when its parent exits;
-                                 * 0 for none; a child starts with 0 */
-    bool dump_disabled;         /* prctl(PR_SET_DUMPABLE, 0); execve clears it */
-    bool no_new_privs;          /* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and execve */
+                                 * 0 for none; a child starts with 0. Set only by the
+                                 * process itself; read by the exiting parent */
+    bool dump_disabled;         /* prctl(PR_SET_DUMPABLE, 0); execve clears it (only its own
+                                 * process) */
+    bool no_new_privs;          /* prctl(PR_SET_NO_NEW_PRIVS): kept across fork and execve
+                                 * (only its own process) */
     struct wait_queue wait_children; /* wait4 sleeps here; children's exits and stops wake it */
     bool did_exec;              /* has called execve since fork (setpgid gives EACCES) */
 

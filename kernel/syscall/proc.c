@@ -304,7 +304,8 @@ long sys_setns(int fd, int nstype)
 #define PRCTL_REPORTED_MAX 16
 
 /* Say once per option that a program asked for one nest does not have (the first
- * PRCTL_REPORTED_MAX distinct ones: the list is bounded, whatever programs pass). */
+ * PRCTL_REPORTED_MAX distinct ones: the list is bounded, whatever programs pass). The list
+ * is changed only here, by system calls, which the kernel does not preempt. */
 static void report_unknown_prctl(int option)
 {
     static int reported[PRCTL_REPORTED_MAX];

@@ -48,3 +48,10 @@ def test_dev_kmsg_reads_records_and_takes_writes(nest):
     nest.run("echo '<3>student was here' > /dev/kmsg")
     records = nest.run("dmesg -r | grep student")
     assert re.match(r"^<11>\[\s*\d+\.\d{6}\] student was here$", records), records
+
+
+def test_when_the_log_wraps_readers_see_what_linux_readers_see(nest):
+    """Last in the module: it fills the log (1 MiB here, a buffer log_buf_len= moved) three
+    times over and clears it."""
+    out = nest.run("/tests/kmsg_wrap", timeout=120)
+    assert out.endswith("kmsg_wrap: 0 failed"), out

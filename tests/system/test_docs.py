@@ -179,7 +179,7 @@ class Session:
             elif command is None:  # ^C, once nest has printed what it owes (the prompt)
                 assert self.stop_pending, where + ": ^C while the machine is stopped"
                 self.settle()
-                self.gdb.child.sendcontrol("c")
+                self.gdb.interrupt()
                 out = self.gdb.wait_stop(timeout=60)
                 self.stop_pending = False
                 check(where + ": ^C", expected, out.split("\n", 1)[1] if "\n" in out else "")

@@ -2,6 +2,7 @@
 pexpect so that each step waits for gdb's own answer instead of a fixed delay."""
 import os
 import re
+import signal
 import socket
 
 import pexpect
@@ -41,6 +42,12 @@ class Gdb:
         """Send a command that resumes the guest (continue); return without waiting."""
         self.child.sendline(line)
         self.child.expect("Continuing.")
+
+    def interrupt(self):
+        """Ctrl-C for gdb. Sent as one SIGINT to `timeout`, which passes it on: a ^C typed at
+        the pty would reach gdb twice (from the terminal and from timeout), and gdb takes a
+        second ^C as "give up waiting" and disconnects."""
+        self.child.kill(signal.SIGINT)
 
     def wait_stop(self, timeout=120):
         self.child.expect(GDB_PROMPT, timeout=timeout)
@@ -107,7 +114,7 @@ def test_kps_fork_breakpoint_and_user_symbols():
         assert re.search(r"Breakpoint \d+, main \(", out), out
         gdb.command("delete")
         gdb.start("continue")
-        gdb.child.sendcontrol("c")
-        gdb.wait_stop()
+        gdb.interrupt()
+        assert "SIGINT" in gdb.wait_stop(), "gdb did not stop at Ctrl-C"
         gdb.close()
         nest.wait_for_prompt(timeout=60)

@@ -55,3 +55,22 @@ def test_the_readme_cmdline_with_double_quotes_boots_as_written(build_dir):
         nest.expect(re.escape("command line '%s'" % README_CMDLINE), timeout=60)
         nest.expect(r"bin\s+dev\s+etc\s+proc\s+root\s+sbin\s+tmp", timeout=60)
         assert nest.wait_exit(timeout=60) == 33, "nest did not power off after ls /"
+
+
+def test_make_helps_cmdline_example_gives_a_job_control_shell(build_dir):
+    """The CMDLINE that `make help` suggests, taken from its output, boots a shell with job
+    control on the console (not "no job control in this shell")."""
+    helped = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60).stdout
+    example = re.search(r"CMDLINE='([^']*)'", helped)
+    assert example, "make help shows no CMDLINE example:\n" + helped
+    make_iso(build_dir, "CMDLINE=" + example.group(1), dry_run=False)
+    with Nest(iso=os.path.join(build_dir, "nest.iso"), timeout=120) as nest:
+        nest.wait_for_prompt(timeout=90)
+        out = nest.run("sleep 100 &")
+        assert re.match(r"\[1\] \d+$", out), "no job line for a background sleep: %r" % out
+        out = nest.run("jobs")
+        assert re.match(r"\[1\]\+\s+Running\s+sleep 100 &$", out), "jobs: %r" % out
+        assert "no job control" not in nest.console()
+        nest.send("exit\r")
+        assert nest.wait_exit(timeout=60) == 33, "nest did not power off when the shell exited"
