@@ -26,6 +26,7 @@ enum node_kind {
     NODE_UPTIME,       /* /proc/uptime */
     NODE_MEMINFO,      /* /proc/meminfo */
     NODE_LOADAVG,      /* /proc/loadavg */
+    NODE_INTERRUPTS,   /* /proc/interrupts */
     NODE_VERSION,      /* /proc/version */
     NODE_SYS,          /* /proc/sys */
     NODE_SYS_KERNEL,   /* /proc/sys/kernel */
@@ -60,6 +61,7 @@ static const struct entry root_entries[] = {
     {"self", NODE_SELF, S_IFLNK | 0777},     {"uptime", NODE_UPTIME, S_IFREG | 0444},
     {"meminfo", NODE_MEMINFO, S_IFREG | 0444}, {"loadavg", NODE_LOADAVG, S_IFREG | 0444},
     {"version", NODE_VERSION, S_IFREG | 0444}, {"sys", NODE_SYS, S_IFDIR | 0555},
+    {"interrupts", NODE_INTERRUPTS, S_IFREG | 0444},
 };
 static const struct entry sys_entries[] = {{"kernel", NODE_SYS_KERNEL, S_IFDIR | 0555}};
 static const struct entry sys_kernel_entries[] = {
@@ -498,6 +500,13 @@ static void generate_loadavg(struct text *t)
     add(t, "0.00 0.00 0.00 %d/%d %d\n", runnable, proc_count, reader_ns()->last_pid);
 }
 
+/* /proc/interrupts: only the local timer's line (LOC), in Linux's layout. A CPU with
+ * nothing to do takes none (the timer is tickless). */
+static void generate_interrupts(struct text *t)
+{
+    add(t, "%16s\nLOC: %10lu   Local timer interrupts\n", "CPU0", this_cpu()->timer_interrupts);
+}
+
 /* The text of a node, or -ESRCH when its process is gone. */
 static int generate(const struct proc_node *node, struct text *t)
 {
@@ -513,6 +522,9 @@ static int generate(const struct proc_node *node, struct text *t)
         break;
     case NODE_LOADAVG:
         generate_loadavg(t);
+        break;
+    case NODE_INTERRUPTS:
+        generate_interrupts(t);
         break;
     case NODE_VERSION:
         add(t, "nest version 0.1 (x86_64): a teaching kernel\n");

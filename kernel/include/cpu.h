@@ -45,6 +45,7 @@ struct cpu {
     uint64_t timer_armed;    /* the deadline the hardware timer is set for; 0: none */
     struct timer slice_tick; /* pending only while a process (not idle) runs */
     uint64_t time_mark;      /* clock at the last kernel entry, exit or switch (cputime.c) */
+    uint64_t timer_interrupts; /* taken so far (/proc/interrupts) */
 };
 
 extern struct cpu cpu0;

@@ -95,8 +95,7 @@ void timer_idle(void)
         cpu_relax();
         cli();
     }
-    if (!cpu->need_resched)
-        timer_queue_run();
+    timer_queue_run(); /* what is due now, and the hardware armed again for the rest */
 }
 
 /* ---- clocks ---- */

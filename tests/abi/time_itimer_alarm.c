@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -217,6 +219,26 @@ static void spin_until(int sig, int limit_ms)
             sink += i;
 }
 
+/* After 30 ms or more of user time: times(), getrusage() and /proc/self/stat all count it, in
+ * clock ticks of 1/100 s where they use them. */
+static void check_user_time_counted(void)
+{
+    struct tms t;
+    times(&t);
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    unsigned long stat_utime = 0;
+    FILE *stat = fopen("/proc/self/stat", "r");
+    if (stat) {
+        fscanf(stat, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu", &stat_utime);
+        fclose(stat);
+    }
+    printf("user time counted: times() 2 ticks or more: %s, getrusage 20 ms or more: %s, "
+           "/proc/self/stat 2 ticks or more: %s, sysconf(_SC_CLK_TCK) %ld\n",
+           yes_no(t.tms_utime >= 2), yes_no(timeval_ns(usage.ru_utime) >= 20000000),
+           yes_no(stat_utime >= 2), sysconf(_SC_CLK_TCK));
+}
+
 static void check_cpu_timer(int which, const char *name, int sig)
 {
     printf("-- %s\n", name);
@@ -241,6 +263,8 @@ static void check_cpu_timer(int which, const char *name, int sig)
      * ITIMER_PROF (their sum) can be held to the CPU clock. */
     if (which == ITIMER_PROF)
         printf("after at least 20 ms of CPU time: %s\n", yes_no(used >= 20000000));
+    if (which == ITIMER_VIRTUAL)
+        check_user_time_counted();
     caught[sig] = 0;
     spin_until(sig, 10000);
     printf("the 20 ms interval sent another: %s\n", yes_no(caught[sig] >= 1));

@@ -256,6 +256,7 @@ void timer_hardware_program(uint64_t deadline)
 void timer_interrupt(void)
 {
     this_cpu()->timer_armed = 0; /* it went off: armed for nothing now */
+    this_cpu()->timer_interrupts++;
     timer_queue_run();
     apic_write(APIC_EOI, 0);
 }
