@@ -194,7 +194,7 @@ static ssize_t kmsg_write(struct file *file, const void *user_buf, size_t n, uin
             priority = priority * 10 + (unsigned long)(*p++ - '0');
         if (*p == '>' && p > text + 1) {
             level = (int)(priority & 7);
-            if (priority >> 3)
+            if ((priority >> 3) & 0xff) /* Linux's LOG_FACILITY: 8 bits above the level */
                 facility = (int)((priority >> 3) & 0xff);
             start = p + 1;
         }

@@ -90,12 +90,15 @@ static void check_kmsg(void)
     const char *info = "<6>nest-abi-kmsg info\n";
     const char *user = "<14>nest-abi-kmsg user\n";
     const char *mail = "<22>nest-abi-kmsg mail\n";
+    const char *masked = "<1030>nest-abi-kmsg masked\n"; /* facility bits above 127: none */
     show("write an info record", write(writer, info, strlen(info)));
     show("write a user-facility record", write(writer, user, strlen(user)));
     show("write a mail-facility record", write(writer, mail, strlen(mail)));
+    show("write a record with a priority beyond the facilities", write(writer, masked, strlen(masked)));
     find_record(reader, "nest-abi-kmsg info");
     find_record(reader, "nest-abi-kmsg user");
     find_record(reader, "nest-abi-kmsg mail");
+    find_record(reader, "nest-abi-kmsg masked");
     char big[2048];
     memset(big, 'x', sizeof(big));
     show("write 2048 bytes", write(writer, big, sizeof(big)));
