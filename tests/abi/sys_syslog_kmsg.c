@@ -90,7 +90,7 @@ static void check_kmsg(void)
     const char *info = "<6>nest-abi-kmsg info\n";
     const char *user = "<14>nest-abi-kmsg user\n";
     const char *mail = "<22>nest-abi-kmsg mail\n";
-    const char *masked = "<1030>nest-abi-kmsg masked\n"; /* facility bits above 127: none */
+    const char *masked = "<1030>nest-abi-kmsg masked\n"; /* facility 128: no name, kept */
     show("write an info record", write(writer, info, strlen(info)));
     show("write a user-facility record", write(writer, user, strlen(user)));
     show("write a mail-facility record", write(writer, mail, strlen(mail)));
