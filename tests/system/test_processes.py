@@ -84,6 +84,14 @@ def test_a_process_touching_twice_the_memory_is_killed_with_sigkill_and_memory_c
     assert nest.run("echo shell alive") == "shell alive"
 
 
+def test_an_address_space_holds_a_bounded_number_of_regions(nest):
+    out = nest.run("/tests/map_count_limit", timeout=300)
+    match = re.search(r"mapped (\d+) more pages, then Out of memory", out)
+    assert match, "mmap should fail with ENOMEM at the region limit:\n" + out
+    assert 4000 < int(match.group(1)) < 4096, out  # 4096 minus the program's own regions
+    assert "split: ENOMEM" in out, out
+
+
 def test_ns_last_pid_reads_and_writes_the_readers_cursor(nest):
     nest.run("echo 500 > /proc/sys/kernel/ns_last_pid")
     out = nest.run("sh -c 'echo $$'")
