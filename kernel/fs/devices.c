@@ -6,6 +6,7 @@
 #include "log.h"
 #include "mm.h"
 #include "printk.h"
+#include "sched.h"
 #include "string.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -33,11 +34,16 @@ static int64_t stay_lseek(struct file *file, int64_t offset, int whence)
     return 0;
 }
 
-/* /dev/zero reads as endless zeros. */
+/* /dev/zero reads as endless zeros, a page at a time: a long read must not keep the CPU. */
 static ssize_t zero_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
 {
     (void)file, (void)offset;
-    return clear_user(user_buf, n) ? -EFAULT : (ssize_t)n;
+    for (size_t done = 0; done < n; done += PAGE_SIZE) {
+        cond_resched();
+        if (clear_user((char *)user_buf + done, MIN(n - done, (size_t)PAGE_SIZE)))
+            return done ? (ssize_t)done : -EFAULT;
+    }
+    return (ssize_t)n;
 }
 
 static const struct file_ops null_ops = {

@@ -8,6 +8,7 @@
 #include "fs.h"
 #include "list.h"
 #include "mm.h"
+#include "sched.h"
 #include "string.h"
 
 /* One name in a directory. */
@@ -292,6 +293,7 @@ static ssize_t ramfs_read(struct inode *inode, void *buf, size_t n, uint64_t off
     n = MIN(n, inode->size - offset);
     size_t done = 0;
     while (done < n) {
+        cond_resched(); /* the page is looked up again after: a truncate may have run */
         uint64_t position = offset + done;
         size_t in_page = position % PAGE_SIZE;
         size_t chunk = MIN(n - done, PAGE_SIZE - in_page);
@@ -316,6 +318,7 @@ static ssize_t ramfs_write(struct inode *inode, const void *buf, size_t n, uint6
     size_t done = 0;
     int error = 0;
     while (done < n) {
+        cond_resched();
         uint64_t position = offset + done;
         size_t in_page = position % PAGE_SIZE;
         size_t chunk = MIN(n - done, PAGE_SIZE - in_page);

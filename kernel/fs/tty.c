@@ -499,6 +499,7 @@ static ssize_t tty_write(struct file *file, const void *user_buf, size_t n, uint
     char chunk[256];
     size_t done = 0;
     while (done < n) {
+        cond_resched(); /* a long write must not keep the CPU */
         size_t length = MIN(n - done, sizeof(chunk));
         if (copy_from_user(chunk, (const char *)user_buf + done, length))
             return done ? (ssize_t)done : -EFAULT;

@@ -68,10 +68,16 @@ struct vm_area {
     struct vm_area *next; /* sorted by start */
 };
 
+/* Regions one address space may have: every walk of the list (most memory calls make one or
+ * two) is then bounded, and mmap, munmap or mprotect needing more fail with ENOMEM. Linux
+ * allows 65530 in a tree; nest's list would make each call cost milliseconds under TCG. */
+#define MAX_MAP_COUNT 4096
+
 /* A user address space: its page tables and regions. */
 struct mm {
     uint64_t pml4;           /* physical address of the top page table */
     struct vm_area *areas;   /* sorted list of regions */
+    int map_count;           /* regions in the list, at most MAX_MAP_COUNT */
     uint64_t brk_start;      /* where the heap begins (end of the loaded program) */
     uint64_t brk;            /* current program break */
     uint64_t mmap_base;      /* mmap searches for free space below this */

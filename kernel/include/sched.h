@@ -25,6 +25,10 @@ struct sched_policy {
 void sched_init(const char *policy_name);
 void schedule(void);          /* give up the CPU; the caller has set its state */
 void sched_yield(void);       /* stay runnable, let others run first */
+/* In a long kernel loop on a process's behalf: if its time slice is over, let others run
+ * (it stays runnable). Only where nothing is half-changed that another process could see;
+ * a no-op with interrupts off (a fault taken inside the kernel, an irq-off section). */
+void cond_resched(void);
 void wake_up_process(struct proc *p);
 void sched_make_runnable(struct proc *p); /* a new process enters the run queue */
 void sched_free_after_switch(struct proc *p); /* free p once we run on another stack */

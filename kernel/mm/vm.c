@@ -207,7 +207,9 @@ static uint64_t pte_flags_for(int prot)
     return flags;
 }
 
-/* Apply fn to every present user PTE in [start, end). */
+/* Apply fn to every present user PTE in [start, end). The walk can be long (a big address
+ * space): it lets others run between page tables (cond_resched), so fn must leave the
+ * address space consistent after each entry. */
 static void for_each_pte(uint64_t pml4, uint64_t start, uint64_t end,
                          void (*fn)(uint64_t *pte, uint64_t va, void *arg), void *arg)
 {
@@ -232,6 +234,8 @@ static void for_each_pte(uint64_t pml4, uint64_t start, uint64_t end,
         if (*pte & PTE_PRESENT)
             fn(pte, va, arg);
         va += PAGE_SIZE;
+        if ((va & (0x200000 - 1)) == 0)
+            cond_resched(); /* the end of a page table */
     }
 }
 
@@ -280,6 +284,7 @@ struct mm *mm_fork(struct mm *parent)
     struct mm *child = mm_create();
     if (!child)
         return NULL;
+    child->map_count = parent->map_count;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
@@ -343,9 +348,10 @@ void mm_destroy(struct mm *mm)
         return;
     if (read_cr3() == mm->pml4)
         write_cr3(kernel_pml4_phys);
-    for (struct vm_area *a = mm->areas, *next; a; a = next) {
-        next = a->next;
+    while (mm->areas) { /* unlinked one by one: the walk may let others run */
+        struct vm_area *a = mm->areas;
         for_each_pte(mm->pml4, a->start, a->end, drop_pte, NULL);
+        mm->areas = a->next;
         free_area(a);
     }
     free_user_tables(mm->pml4);
@@ -434,6 +440,8 @@ static int split_at(struct mm *mm, uint64_t address)
     struct vm_area *a = vm_find_area(mm, address);
     if (!a || a->start == address)
         return 0;
+    if (mm->map_count >= MAX_MAP_COUNT)
+        return -ENOMEM;
     struct vm_area *b = copy_area(a);
     if (!b)
         return -ENOMEM;
@@ -445,6 +453,7 @@ static int split_at(struct mm *mm, uint64_t address)
     a->end = address;
     b->next = a->next;
     a->next = b;
+    mm->map_count++;
     return 0;
 }
 
@@ -465,6 +474,7 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t length)
             for_each_pte(mm->pml4, a->start, a->end, drop_pte, NULL);
             *link = a->next;
             free_area(a);
+            mm->map_count--;
         } else {
             link = &a->next;
         }
@@ -481,6 +491,8 @@ int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool s
     int err = vm_unmap(mm, start, length);
     if (err)
         return err;
+    if (mm->map_count >= MAX_MAP_COUNT)
+        return -ENOMEM;
     struct vm_area *a = kzalloc(sizeof(*a));
     if (!a)
         return -ENOMEM;
@@ -493,6 +505,7 @@ int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool s
         link = &(*link)->next;
     a->next = *link;
     *link = a;
+    mm->map_count++;
     return 0;
 }
 
@@ -535,24 +548,22 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot)
     return 0;
 }
 
-/* Lowest-first search, downward from mmap_base, for a free gap of length bytes. */
+#define MMAP_LOWEST 0x10000000UL /* mmap without an address never goes below this */
+
+/* The highest free gap of length bytes below mmap_base (top-down, like Linux's mmap): one
+ * pass over the sorted regions, remembering the last gap that fits. 0 if none does. */
 uint64_t vm_find_free(struct mm *mm, uint64_t length)
 {
-    uint64_t candidate = mm->mmap_base - length;
-    for (;;) {
-        bool clash = false;
-        for (struct vm_area *a = mm->areas; a; a = a->next) {
-            if (candidate < a->end && a->start < candidate + length) {
-                candidate = a->start - length;
-                clash = true;
-                break;
-            }
-        }
-        if (!clash)
-            return candidate;
-        if (candidate < 0x10000000 || candidate > USER_TOP)
-            return 0;
+    uint64_t best = 0, gap_start = MMAP_LOWEST;
+    for (struct vm_area *a = mm->areas; a && gap_start < mm->mmap_base; a = a->next) {
+        uint64_t gap_end = MIN(a->start, mm->mmap_base);
+        if (gap_end > gap_start && gap_end - gap_start >= length)
+            best = gap_end - length;
+        gap_start = MAX(gap_start, a->end);
     }
+    if (gap_start < mm->mmap_base && mm->mmap_base - gap_start >= length)
+        best = mm->mmap_base - length;
+    return best;
 }
 
 /* Fill a new page for address in area a: file data or zeros. */

@@ -138,8 +138,9 @@ __noreturn void do_exit(int status)
     inode_put(p->cwd);
     p->cwd = NULL;
     mm_activate(NULL);
-    mm_destroy(p->mm);
-    p->mm = NULL;
+    struct mm *mm = p->mm;
+    p->mm = NULL; /* before the pages go: /proc must not read a half-freed address space */
+    mm_destroy(mm);
 
     struct pid_ns *ns = proc_pid_ns(p);
     if (ns->child_reaper == p)

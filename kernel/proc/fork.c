@@ -78,8 +78,10 @@ static int copy_process_state(struct proc *child, struct proc *parent, uint64_t 
 /* Undo a half-made child (fork failed after proc_alloc). */
 static void discard_child(struct proc *child)
 {
-    if (child->mm)
-        mm_destroy(child->mm);
+    struct mm *mm = child->mm;
+    child->mm = NULL; /* before the pages go: /proc must not read a half-freed address space */
+    if (mm)
+        mm_destroy(mm);
     if (child->files)
         files_put(child->files);
     if (child->cwd)

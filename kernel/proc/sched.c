@@ -111,6 +111,13 @@ void sched_yield(void)
     schedule();
 }
 
+void cond_resched(void)
+{
+    struct cpu *cpu = this_cpu();
+    if (cpu->need_resched && cpu->current != cpu->idle && (read_rflags() & RFLAGS_IF))
+        schedule();
+}
+
 /* Put p on the run queue if it is asleep or stopped. Safe from interrupt handlers. */
 void wake_up_process(struct proc *p)
 {

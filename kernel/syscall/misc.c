@@ -43,6 +43,7 @@ long sys_getrandom(void *user_buf, size_t count, unsigned int flags)
     uint8_t chunk[256];
     size_t done = 0;
     while (done < count) {
+        cond_resched();
         size_t n = MIN(count - done, sizeof(chunk));
         random_bytes(chunk, n);
         if (copy_to_user((char *)user_buf + done, chunk, n) < 0)

@@ -1,23 +1,39 @@
-// syscall_fuzz.c - nest-only: children make thousands of system calls with hostile arguments
-// (null, -1, kernel and non-canonical addresses, the top of user space, random values). Each
-// child may die or fail, but the kernel must neither crash nor get stuck: a child that does
-// not finish in 2 s is killed, and one that SIGKILL cannot end within 5 s more fails the test.
-// Usage: syscall_fuzz SEED ROUNDS. Run by tests/system/test_processes.py.
+// syscall_fuzz.c - nest-only: children make many system calls with hostile arguments (null,
+// -1, kernel and non-canonical addresses, the top of user space, random values). Each child
+// may die or fail, but the kernel must neither crash nor get stuck, and must give back all
+// it took. A call that blocks is ended by an interval timer (setitimer ITIMER_REAL, the
+// timer alarm() sets, re-armed at 10 ms before every call: alarm's whole seconds would make
+// the hundreds of pause() calls take minutes); its SIGALRM handler lets the child go on. A
+// child that still does not finish in 2 s is killed, and one that SIGKILL cannot end within
+// 5 s more fails the test. The children run in a directory of their own, emptied at the end.
+// Usage: syscall_fuzz SEED ROUNDS CALLS. Prints "calls N" (calls made, counted in memory
+// shared with the children) and "free before A kB, after B kB" (MemFree before the rounds
+// and after the directory is emptied). Run by tests/system/test_processes.py.
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Calls that would end or stall the test itself rather than probe the kernel. */
+#define WORK_DIR "/tmp/syscall_fuzz"
+
+/* Calls that would end or escape the test rather than probe the kernel: exiting, exec,
+ * new processes (a fork bomb), signals to others (kill(-1) reaches the shell), reboot. */
 static const long skipped[] = {
-    SYS_exit, SYS_exit_group, SYS_reboot, SYS_kill, SYS_tkill, SYS_tgkill, SYS_pause,
-    SYS_rt_sigsuspend, SYS_nanosleep, SYS_clock_nanosleep, SYS_execve, SYS_fork, SYS_vfork,
-    SYS_clone, SYS_wait4, SYS_rt_sigreturn, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
-    SYS_read, SYS_readv, SYS_pread64, SYS_futex,
+    SYS_exit, SYS_exit_group, SYS_reboot, SYS_kill, SYS_tkill, SYS_tgkill, SYS_execve,
+    SYS_execveat, SYS_fork, SYS_vfork, SYS_clone, SYS_rt_sigreturn,
 };
+
+static volatile long *calls_made; /* shared with every child: a MAP_SHARED page */
 
 static unsigned next_random(unsigned *state)
 {
@@ -49,13 +65,43 @@ static int is_skipped(long nr)
     return 0;
 }
 
-static void child(unsigned state)
+static void on_alarm(int sig)
 {
-    for (int i = 0; i < 300; i++) {
+    (void)sig;
+}
+
+/* SIGALRM interrupts a blocking call (no SA_RESTART) and returns to the loop. Restored now
+ * and then: a fuzzed rt_sigaction or rt_sigprocmask may have changed it. */
+static void arm_alarm_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    sigset_t alarm_only;
+    sigemptyset(&alarm_only);
+    sigaddset(&alarm_only, SIGALRM);
+    sigprocmask(SIG_UNBLOCK, &alarm_only, NULL);
+}
+
+static void child(unsigned state, int calls)
+{
+    const struct itimerval ten_ms = {{0, 0}, {0, 10 * 1000}};
+    int null = open("/dev/null", O_RDWR); /* what it writes to 1 and 2 is garbage */
+    dup2(null, 1);
+    dup2(null, 2);
+    for (int i = 0; i < calls; i++) {
+        if (i % 64 == 0)
+            arm_alarm_handler();
         long nr = next_random(&state) % 340;
-        if (!is_skipped(nr))
-            syscall(nr, hostile(&state), hostile(&state), hostile(&state), hostile(&state),
-                    hostile(&state), hostile(&state));
+        long a[6];
+        for (int k = 0; k < 6; k++)
+            a[k] = hostile(&state);
+        if (is_skipped(nr))
+            continue;
+        setitimer(ITIMER_REAL, &ten_ms, NULL);
+        (*calls_made)++;
+        syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     }
     _exit(0);
 }
@@ -74,19 +120,71 @@ static int reap(pid_t pid)
     return -1;
 }
 
+/* MemFree from /proc/meminfo, in kB; -1 if it cannot be read. */
+static long mem_free_kb(void)
+{
+    char line[128];
+    long kb = -1;
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb;
+}
+
+/* Remove what the children made in the work directory (files, empty directories). */
+static void empty_work_dir(void)
+{
+    DIR *dir = opendir(".");
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir)) != NULL)
+        if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
+            if (unlink(entry->d_name) < 0)
+                rmdir(entry->d_name);
+    if (dir)
+        closedir(dir);
+}
+
+/* Run ROUNDS children of CALLS calls each; 0, or -1 if a child could not be ended. */
+static int run_rounds(unsigned seed, int rounds, int calls)
+{
+    for (int round = 0; round < rounds; round++) {
+        pid_t pid = fork();
+        if (pid == 0)
+            child(seed * 1000 + round, calls);
+        if (pid < 0 || reap(pid) < 0) {
+            printf("round %d: child %d could not be ended\n", round, pid);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     unsigned seed = argc > 1 ? (unsigned)atoi(argv[1]) : 1;
     int rounds = argc > 2 ? atoi(argv[2]) : 100;
-    for (int round = 0; round < rounds; round++) {
-        pid_t pid = fork();
-        if (pid == 0)
-            child(seed * 1000 + round);
-        if (pid < 0 || reap(pid) < 0) {
-            printf("round %d: child %d could not be ended\n", round, pid);
-            return 1;
-        }
-    }
-    printf("syscall_fuzz: %d rounds of 300 hostile calls, kernel still standing\n", rounds);
+    int calls = argc > 3 ? atoi(argv[3]) : 500;
+    calls_made = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    *calls_made = 0; /* present before fork, so every child shares this very page */
+    mkdir("/tmp", 0755);
+    mkdir(WORK_DIR, 0755);
+    if (chdir(WORK_DIR) < 0)
+        return 2;
+    int null = open("/dev/null", O_RDONLY); /* no terminal for the children to take or read */
+    dup2(null, 0);
+    empty_work_dir(); /* once first, with mem_free_kb: their own buffers are then part of */
+    mem_free_kb();    /* both readings */
+    long before = mem_free_kb();
+    if (run_rounds(seed, rounds, calls) < 0)
+        return 1;
+    empty_work_dir();
+    long after = mem_free_kb();
+    printf("calls %ld\n", *calls_made);
+    printf("free before %ld kB, after %ld kB\n", before, after);
+    printf("syscall_fuzz: %d rounds, kernel still standing\n", rounds);
     return 0;
 }
