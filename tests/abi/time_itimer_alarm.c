@@ -219,8 +219,9 @@ static void spin_until(int sig, int limit_ms)
             sink += i;
 }
 
-/* After 30 ms or more of user time: times(), getrusage() and /proc/self/stat all count it, in
- * clock ticks of 1/100 s where they use them. */
+/* After some 30 ms of user time: times(), getrusage() and /proc/self/stat all count some, in
+ * clock ticks of 1/100 s where they use them (loose bounds: Linux samples, and on a busy host
+ * its samples and its CPU clock disagree). */
 static void check_user_time_counted(void)
 {
     struct tms t;
@@ -233,10 +234,10 @@ static void check_user_time_counted(void)
         fscanf(stat, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu", &stat_utime);
         fclose(stat);
     }
-    printf("user time counted: times() 2 ticks or more: %s, getrusage 20 ms or more: %s, "
-           "/proc/self/stat 2 ticks or more: %s, sysconf(_SC_CLK_TCK) %ld\n",
-           yes_no(t.tms_utime >= 2), yes_no(timeval_ns(usage.ru_utime) >= 20000000),
-           yes_no(stat_utime >= 2), sysconf(_SC_CLK_TCK));
+    printf("user time counted: times() a tick or more: %s, getrusage 5 ms or more: %s, "
+           "/proc/self/stat a tick or more: %s, sysconf(_SC_CLK_TCK) %ld\n",
+           yes_no(t.tms_utime >= 1), yes_no(timeval_ns(usage.ru_utime) >= 5000000),
+           yes_no(stat_utime >= 1), sysconf(_SC_CLK_TCK));
 }
 
 static void check_cpu_timer(int which, const char *name, int sig)
@@ -244,7 +245,6 @@ static void check_cpu_timer(int which, const char *name, int sig)
     printf("-- %s\n", name);
     catch(sig);
     caught[sig] = 0;
-    int64_t start = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
     CHECK("setitimer(30 ms of CPU time, every 20 ms)", set_timer(which, 30000, 20000, NULL));
     struct itimerval now;
     syscall(SYS_getitimer, which, &now);
@@ -256,13 +256,10 @@ static void check_cpu_timer(int which, const char *name, int sig)
     nanosleep(&rest, NULL);
     printf("a sleep uses no CPU time: no signal yet: %s\n", yes_no(caught[sig] == 0));
     spin_until(sig, 10000);
-    int64_t used = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - start;
     printf("signal caught: %s, si_code SI_KERNEL: %s\n", yes_no(caught[sig] >= 1),
            yes_no(last_code == SI_KERNEL));
-    /* Linux splits CPU time into user and system time by sampling at its tick, so only
-     * ITIMER_PROF (their sum) can be held to the CPU clock. */
-    if (which == ITIMER_PROF)
-        printf("after at least 20 ms of CPU time: %s\n", yes_no(used >= 20000000));
+    /* The time of the signal is not compared with the CPU clock: on a busy host Linux's
+     * itimers, which sample CPU time at its tick, went off before that clock showed 20 ms. */
     if (which == ITIMER_VIRTUAL)
         check_user_time_counted();
     caught[sig] = 0;
