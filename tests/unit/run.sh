@@ -20,3 +20,4 @@ for test in tests/unit/test_*.c; do
         echo "FAIL $name (crashed or timed out: status $status)"
     fi
 done
+/usr/bin/python3 tests/unit/lab_tool.py
