@@ -150,3 +150,32 @@ def tail(text, lines=15):
 def expect_equal(what, expected, got):
     if expected != got:
         raise Fail("%s: expected %r, got %r" % (what, expected, got))
+
+
+def abi_compare(guest, name, pidns=False):
+    """Run tests/abi/NAME (built in BUILD/abi, on nest in /tests) on the Linux host and on
+    nest; Fail with a diff unless output and exit status are the same."""
+    import difflib
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("abi_run", os.path.join(ROOT, "tests", "abi",
+                                                                          "run.py"))
+    abi = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(abi)
+    binary = os.path.join(os.environ.get("BUILD", os.path.join(ROOT, "build")), "abi", name)
+    test = abi.Test(name, binary, pidns)
+    problem = abi.host_problem()
+    if problem:
+        raise Infrastructure("the Linux side cannot run: " + problem)
+    try:
+        linux_output, linux_status = abi.run_on_host(test)
+    except (OSError, RuntimeError) as error:
+        raise Infrastructure("the Linux side failed: %s" % error)
+    command = "/tests/" + name
+    if pidns:
+        command = "/bin/unshare -p -f --mount-proc " + command
+    nest_output, nest_status = guest.run(command, idle=60, total=300)
+    linux = linux_output.strip("\n").split("\n") + ["exit status %d" % linux_status]
+    mine = nest_output.strip("\n").split("\n") + ["exit status %d" % nest_status]
+    if linux != mine:
+        diff = difflib.unified_diff(linux, mine, "Linux", "nest", lineterm="", n=2)
+        raise Fail("%s differs from Linux:\n%s" % (name, "\n".join(list(diff)[:40])))
