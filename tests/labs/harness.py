@@ -93,7 +93,8 @@ class Guest:
         """Run COMMAND at the shell; return (output, exit status). Waits while output keeps
         coming: IDLE seconds of silence, or TOTAL in all, fail the test (both scaled)."""
         marker = "@@status%d@@" % random.randrange(1 << 30)
-        line = "%s; echo %s$?" % (command, marker)
+        separator = " " if command.rstrip().endswith("&") else "; "
+        line = "%s%secho %s$?" % (command, separator, marker)
         self.child.sendline(line)
         self.child.expect_exact(line, timeout=scaled(idle))
         pieces = []
