@@ -4,7 +4,8 @@ tree with the reference's tests (make regrade).
 
 For each lab: the reference scores full marks; the handout (only that lab stripped) builds,
 boots to the shell and scores 0 - every test with points fails on the stub, and one that
-passes is named; and another lab, graded in that handout, still scores full marks. The
+passes is named; and another lab, graded in that handout, still scores full marks (one whose
+tests do not rely on the stripped lab: NEEDS = ["lab", ...] in a grade.py says which do). The
 handout is built in build/labcheck/LAB/ from a copy of the reference's build, so only the
 stripped files are compiled again.
 
@@ -47,6 +48,13 @@ def grade(tree, lab, extra=()):
     if not score:
         return 0, -1, tests, output, time.monotonic() - start
     return int(score.group(1)), int(score.group(2)), tests, output, time.monotonic() - start
+
+
+def needs(lab):
+    """The labs whose solutions LAB's tests rely on: NEEDS = [...] in its grade.py."""
+    with open(os.path.join(ROOT, "tests", "labs", lab, "grade.py"), encoding="utf-8") as f:
+        found = re.search(r"^NEEDS = \[(.*?)\]", f.read(), re.M)
+    return re.findall(r'"(\w+)"', found.group(1)) if found else []
 
 
 def indent(text):
@@ -96,9 +104,9 @@ def check_lab(lab, labs):
         problems.append("on the stub these tests pass: " + ", ".join(passing))
     if total <= 0:
         problems.append("grading the stub did not finish:\n" + indent(output))
-    others = [name for name in labs if name != lab] or []
+    others = [name for name in labs if name != lab and lab not in needs(name)]
     if others:
-        other = others[(labs.index(lab)) % len(others)]
+        other = others[labs.index(lab) % len(others)]
         score, total, _, output, seconds = grade(tree, other)
         print("labcheck %s: lab %s in the handout %d/%d [%.0fs]"
               % (lab, other, score, total, seconds), flush=True)

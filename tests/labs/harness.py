@@ -174,7 +174,7 @@ def abi_compare(guest, name, pidns=False):
     command = "/tests/" + name
     if pidns:
         command = "/bin/unshare -p -f --mount-proc " + command
-    nest_output, nest_status = guest.run(command, idle=60, total=300)
+    nest_output, nest_status = guest.run(command, idle=30, total=300)
     linux = linux_output.strip("\n").split("\n") + ["exit status %d" % linux_status]
     mine = nest_output.strip("\n").split("\n") + ["exit status %d" % nest_status]
     if linux != mine:

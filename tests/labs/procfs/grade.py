@@ -1,10 +1,13 @@
 """Lab procfs: /proc/PID/stat and /proc/PID/status (docs/labs/procfs.md). Judged by
 comparison with Linux on the same programs, by processes with random names and command
 lines, and by nest's ps, which reads the files the student generates."""
+
 import re
 import string
 
 from harness import Fail, Guest, abi_compare, graded, rng, tail
+
+NEEDS = ["pidns"]  # labs whose solutions these tests rely on (make labcheck)
 
 
 @graded(10)
