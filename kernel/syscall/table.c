@@ -5,6 +5,7 @@
  * convention); its result goes back in rax. Unknown numbers return -ENOSYS and are
  * reported once each, with the name of the program that asked.
  */
+#include "arch.h"
 #include "cpu.h"
 #include "printk.h"
 #include "proc.h"
@@ -41,7 +42,20 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(unshare), ENTRY(utimensat), ENTRY(timerfd_create), ENTRY(timerfd_settime),
     ENTRY(timerfd_gettime), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
     ENTRY(setns), ENTRY(renameat2), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
+    ENTRY(trace),
 };
+
+/* A call's name, from the kernel's own symbol table ("sys_getpid" gives "getpid"). */
+const char *syscall_name(uint64_t nr)
+{
+    uint64_t offset;
+    const char *name = nr < SYSCALL_COUNT && syscall_table[nr]
+                           ? symbol_for((uint64_t)syscall_table[nr], &offset)
+                           : NULL;
+    if (!name)
+        return "unknown";
+    return name[0] == 's' && name[1] == 'y' && name[2] == 's' && name[3] == '_' ? name + 4 : name;
+}
 
 static uint8_t reported[(SYSCALL_COUNT + 7) / 8];
 
@@ -71,6 +85,7 @@ void syscall_dispatch(struct trap_frame *tf)
         report_unknown(nr);
         ret = -ENOSYS;
     }
+    trace_report(nr, ret);
     tf->rax = (uint64_t)ret;
     return_to_user(tf);
 }
