@@ -103,6 +103,7 @@ struct proc {
 
     struct list_head run_link;  /* link in the scheduler policy's run queue */
     int time_slice;             /* ticks left before preemption (round-robin) */
+    int nice;                   /* -20..19, setpriority(); weighs its CPU share (sched=stride) */
     uint64_t vruntime;          /* for policies that need one */
 
     uint64_t utime_ns;          /* CPU time in user mode (cputime.c) */

@@ -57,6 +57,7 @@ static int copy_process_state(struct proc *child, struct proc *parent, uint64_t 
         return -ENOMEM;
     child->cwd = inode_get(parent->cwd);
     child->umask = parent->umask;
+    child->nice = parent->nice;
     /* LAB syscall: begin */
     child->trace_mask = parent->trace_mask;
     /* LAB syscall: end */
