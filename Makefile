@@ -213,7 +213,8 @@ labs:
 	@$(PYTHON) tools/lab.py list
 
 grade: $(GRADE_NEEDS)
-	@$(PYTHON) tests/labs/run.py --build $(BUILD) $(or $(LAB),$(shell $(PYTHON) tools/lab.py list))
+	@$(PYTHON) tests/labs/run.py --build $(BUILD) $(if $(ONLY),--only $(ONLY)) \
+		$(or $(LAB),$(shell $(PYTHON) tools/lab.py list))
 
 handout:
 	@$(PYTHON) tools/lab.py handout "$(LAB)" "$(DIR)"
