@@ -21,6 +21,11 @@ import nest  # noqa: E402
 import pexpect  # noqa: E402
 
 SCALE = float(os.environ.get("GRADE_TIMEOUT_SCALE", "1") or 1)
+# GRADE_GDB_PORT=1234: every boot listens for gdb there (one test at a time: ONLY=name), and
+# the limits grow so that a session stopped at a breakpoint does not count as a hang.
+GDB_PORT = os.environ.get("GRADE_GDB_PORT")
+if GDB_PORT:
+    SCALE *= 100
 IDLE = 40  # seconds without any console output before a run counts as hung (scaled)
 PANIC_RE = re.compile(r"kernel panic[^\n]*", re.IGNORECASE)
 GRADED = []  # (function, points) in declaration order
@@ -61,6 +66,10 @@ class Guest:
             iso = nest.iso_for(cmdline)
         except Exception as error:  # noqa: BLE001 - any failure to make the ISO
             raise Infrastructure("could not make the ISO: %s" % error)
+        if GDB_PORT:
+            extra_args = list(extra_args) + ["-gdb", "tcp:127.0.0.1:" + GDB_PORT]
+            print("(nest boots; attach with: gdb -ex 'target remote :%s' build/kernel.elf)"
+                  % GDB_PORT, flush=True)
         self.nest = nest.Nest(cmdline=cmdline, memory=memory, iso=iso,
                               timeout=int(scaled(600)), extra_args=extra_args)
         self.child = self.nest.child
