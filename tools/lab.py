@@ -170,12 +170,12 @@ def questions(lab, root=ROOT):
         raise LabError("docs/labs/%s.md has no '## Questions' section" % lab)
     out = ["# Lab %s: answers" % lab, "",
            "Answer each question below its text. This file is graded by your teacher.", ""]
-    for line in found.group(1).strip().split("\n"):
+    lines = found.group(1).strip().split("\n")
+    for i, line in enumerate(lines):
         out.append(line)
-        if re.match(r"^\d+\.", line):
-            out.append("")
-            out.append("   Answer:")
-            out.append("")
+        last_of_question = i + 1 == len(lines) or re.match(r"^\d+\.", lines[i + 1])
+        if last_of_question:
+            out += ["", "   Answer:", ""]
     return "\n".join(out) + "\n"
 
 
