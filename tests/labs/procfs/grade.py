@@ -52,10 +52,15 @@ def procfs_ps_lists_the_process(log):
     seconds = r.randrange(1000, 100000)
     with Guest(log) as guest:
         guest.run_ok("/tests/procfs_names --copy %s" % name)
-        guest.run_ok("/tmp/%s --wait 1 %d > /dev/null &" % (name, seconds))
+        ready = "/tmp/ready-%s" % name
+        guest.run_ok("/tmp/%s --wait 1 %d > %s &" % (name, seconds, ready))
         shell_pid = guest.run_ok("echo $$").strip().split("\n")[-1]
-        # The job may not have reached execve and pause yet: ask again until it has.
-        for _ in range(20):
+        # Wait until the job has run its new program (it writes "r"), not using /proc.
+        for _ in range(50):
+            if guest.run_ok("cat %s" % ready).strip().endswith("r"):
+                break
+        # It may still be on its way into pause(): ask ps again until it sleeps.
+        for _ in range(5):
             output = guest.run_ok("ps -o pid,ppid,stat,comm")
             lines = [l.split() for l in output.split("\n") if l.split()[-1:] == [name]]
             if lines and lines[0][2].startswith("S"):
