@@ -36,9 +36,11 @@ ABI_PROGRAMS := $(basename $(notdir $(wildcard tests/abi/*.c)))
 ABI_BIN := $(addprefix $(BUILD)/abi/,$(ABI_PROGRAMS))
 NEST_TEST_PROGRAMS := $(basename $(notdir $(wildcard tests/nest/*.c)))
 NEST_TEST_BIN := $(addprefix $(BUILD)/nest-tests/,$(NEST_TEST_PROGRAMS))
+LAB_TEST_SOURCES := $(wildcard tests/labs/*/*.c)
+LAB_TEST_BIN := $(addprefix $(BUILD)/lab-tests/,$(basename $(notdir $(LAB_TEST_SOURCES))))
 
 .PHONY: all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
-	bench deps clean help iso
+	bench deps clean help iso labs grade handout regrade labcheck
 all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/tests.cpio $(BUILD)/nest.iso \
 	$(BUILD)/nest-efi.img \
 	compile_commands.json
@@ -55,6 +57,8 @@ help:
 	@echo "make unit-test, make abi-test, make system-test: one part of make test"
 	@echo "make bench      nest and Linux side by side in the same QEMU (docs/performance.md)"
 	@echo "make iso        only build/nest.iso"
+	@echo "make labs       the coursework labs (docs/labs/README.md); make grade LAB=x grades one"
+	@echo "make handout LAB=x DIR=d / regrade LAB=x STUDENT=d / labcheck: for teachers"
 	@echo "make deps       install the Debian packages nest needs"
 	@echo "make clean      remove build/"
 	@echo "Variables: CMDLINE='console=ttyS0 log_buf_len=1M -- /bin/sh -i' (the kernel command"
@@ -118,15 +122,25 @@ $(BUILD)/nest-tests/%: tests/nest/%.c
 	@echo "  MUSL    $<"
 	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
 
+# The labs' own test programs (tests/labs/LAB/*.c), in /tests beside the others.
+define lab_test_rule
+$(BUILD)/lab-tests/$(basename $(notdir $(1))): $(1)
+	@mkdir -p $$(dir $$@)
+	@echo "  MUSL    $$<"
+	$$(Q)$$(MUSL_CC) $$(USER_CFLAGS) -o $$@ $$<
+endef
+$(foreach source,$(LAB_TEST_SOURCES),$(eval $(call lab_test_rule,$(source))))
+
 # The root file system, and the test programs as a second boot module (tests.cpio, /tests):
 # test ISOs load both, the everyday ISO only the first, which keeps its boot fast.
 $(BUILD)/initramfs.cpio: $(USER_BIN) tools/mkinitramfs.sh $(wildcard userland/etc/*)
 	@echo "  CPIO    $@"
 	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN)
 
-$(BUILD)/tests.cpio: $(ABI_BIN) $(NEST_TEST_BIN) tools/mkinitramfs.sh
+$(BUILD)/tests.cpio: $(ABI_BIN) $(NEST_TEST_BIN) $(LAB_TEST_BIN) tools/mkinitramfs.sh
 	@echo "  CPIO    $@"
-	$(Q)tools/mkinitramfs.sh --tests-only $(BUILD)/tests-root $@ $(ABI_BIN) $(NEST_TEST_BIN)
+	$(Q)tools/mkinitramfs.sh --tests-only $(BUILD)/tests-root $@ $(ABI_BIN) $(NEST_TEST_BIN) \
+		$(LAB_TEST_BIN)
 
 # ---- ISO ----
 
@@ -190,6 +204,26 @@ abi-test: deps
 system-test: deps
 	$(BUILD_ALL)
 	@BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/system
+
+# ---- coursework labs (docs/labs/README.md) ----
+
+GRADE_NEEDS := $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/tests.cpio
+
+labs:
+	@$(PYTHON) tools/lab.py list
+
+grade: $(GRADE_NEEDS)
+	@$(PYTHON) tests/labs/run.py --build $(BUILD) $(if $(ONLY),--only $(ONLY)) \
+		$(or $(LAB),$(shell $(PYTHON) tools/lab.py list))
+
+handout:
+	@$(PYTHON) tools/lab.py handout "$(LAB)" "$(DIR)"
+
+regrade:
+	@$(PYTHON) tools/labcheck.py --regrade "$(LAB)" "$(STUDENT)"
+
+labcheck: $(GRADE_NEEDS)
+	@$(PYTHON) tools/labcheck.py $(LAB)
 
 clean:
 	rm -rf $(BUILD) compile_commands.json

@@ -331,6 +331,13 @@ static void add(struct text *t, const char *fmt, ...)
     t->length = MIN(t->length + (size_t)n, t->size - 1);
 }
 
+/* A live process's address space; zombies have none worth showing. */
+static struct mm *live_mm(const struct proc *p)
+{
+    return p->state == PROC_ZOMBIE ? NULL : p->mm;
+}
+
+/* LAB procfs: begin */
 /* The current process is running; the others are as the scheduler left them. */
 static char state_letter(const struct proc *p)
 {
@@ -367,12 +374,6 @@ static const char *state_name(char letter)
 static int parent_nr(const struct proc *p, const struct pid_ns *ns)
 {
     return p->parent ? proc_nr_in(p->parent, ns) : 0;
-}
-
-/* A live process's address space; zombies have none worth showing. */
-static struct mm *live_mm(const struct proc *p)
-{
-    return p->state == PROC_ZOMBIE ? NULL : p->mm;
 }
 
 /* The bytes of every region of an address space (VmSize, stat's vsize). */
@@ -468,6 +469,19 @@ static void generate_status(const struct proc *p, struct text *t)
     add(t, "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n", p->sig_blocked,
         signals_with_action(p, false), signals_with_action(p, true));
 }
+/* LAB procfs: stub
+// lab procfs: /proc/N/stat, Linux's 52 fields, each number seen from the reader's namespace.
+static void generate_stat(const struct proc *p, struct text *t)
+{
+    add(t, "lab procfs: /proc/N/stat is not implemented\n");
+}
+
+// lab procfs: /proc/N/status, in Linux's order and spelling.
+static void generate_status(const struct proc *p, struct text *t)
+{
+    add(t, "lab procfs: /proc/N/status is not implemented\n");
+}
+   LAB procfs: end */
 
 /* /proc/uptime: seconds since boot and idle seconds (the idle process's time), with
  * hundredths. */

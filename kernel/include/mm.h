@@ -110,6 +110,7 @@ int vm_handle_fault(uint64_t address, uint64_t error);
 struct proc;
 void vm_out_of_memory(struct proc *p); /* a fault found no frame: kill p, say so */
 int vm_populate(struct mm *mm, uint64_t address, bool write);
+int cow_fault(uint64_t *pte, uint64_t va, struct vm_area *a);
 uint64_t *vm_walk(uint64_t pml4, uint64_t va, bool create);
 /* Read n bytes at address of another address space (not faulting pages in); bytes read. */
 size_t vm_read(struct mm *mm, uint64_t address, void *buf, size_t n);

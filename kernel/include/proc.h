@@ -65,6 +65,7 @@ struct proc {
     uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area: x87/SSE registers */
     uint64_t fs_base;           /* arch_prctl(ARCH_SET_FS): the TLS pointer */
     uint64_t clear_child_tid;   /* set_tid_address: zeroed and woken at exit */
+    uint64_t trace_mask;        /* trace(): calls to report (only its own process; fork copies) */
 
     struct files *files;        /* open file descriptors */
     struct inode *cwd;          /* current directory */
@@ -102,6 +103,7 @@ struct proc {
 
     struct list_head run_link;  /* link in the scheduler policy's run queue */
     int time_slice;             /* ticks left before preemption (round-robin) */
+    int nice;                   /* -20..19, setpriority(); weighs its CPU share (sched=stride) */
     uint64_t vruntime;          /* for policies that need one */
 
     uint64_t utime_ns;          /* CPU time in user mode (cputime.c) */

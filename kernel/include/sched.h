@@ -23,6 +23,7 @@ struct sched_policy {
 };
 
 void sched_init(const char *policy_name);
+uint64_t stride_of(const struct proc *p); /* sched_stride.c: pass added per tick of running */
 void schedule(void);          /* give up the CPU; the caller has set its state */
 void sched_yield(void);       /* stay runnable, let others run first */
 /* In a long kernel loop on a process's behalf: if its time slice is over, let others run

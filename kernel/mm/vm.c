@@ -257,6 +257,7 @@ static void fork_one_pte(uint64_t *pte, uint64_t va, void *arg)
         w->failed = true;
         return;
     }
+    /* LAB cow: begin */
     if (!frame_ref(*pte & PTE_ADDRESS_MASK)) {
         w->failed = true;
         return;
@@ -264,6 +265,25 @@ static void fork_one_pte(uint64_t *pte, uint64_t va, void *arg)
     if (!w->area->shared)
         *pte &= ~PTE_WRITE;
     *child_pte = *pte;
+    /* LAB cow: stub
+    // An eager copy of every private page: correct, but fork needs as much free memory
+    // as the parent uses, and copies pages that nobody will ever write.
+    uint64_t frame = *pte & PTE_ADDRESS_MASK;
+    if (w->area->shared) {
+        if (!frame_ref(frame))
+            w->failed = true;
+        else
+            *child_pte = *pte;
+        return;
+    }
+    uint64_t copy = frame_alloc();
+    if (!copy) {
+        w->failed = true;
+        return;
+    }
+    memcpy(P2V(copy), P2V(frame), PAGE_SIZE);
+    *child_pte = copy | (*pte & ~PTE_ADDRESS_MASK);
+       LAB cow: end */
 }
 
 static struct vm_area *copy_area(const struct vm_area *a)
@@ -607,6 +627,35 @@ static uint64_t file_frame_for_sharing(struct vm_area *a, uint64_t page_va)
     return frame;
 }
 
+/* A write to a present, read-only page of a writable region: the page is shared
+ * copy-on-write (after fork, or a file's own page). The last sharer takes the page over, the
+ * others copy it. Never inlined, so that `break cow_fault` in gdb stops here. 0 or -ENOMEM. */
+__attribute__((noinline)) int cow_fault(uint64_t *pte, uint64_t va, struct vm_area *a)
+{
+    uint64_t frame = *pte & PTE_ADDRESS_MASK;
+    /* LAB cow: begin */
+    if (frame_refcount(frame) > 1) {
+        uint64_t copy = frame_alloc();
+        if (!copy)
+            return -ENOMEM;
+        memcpy(P2V(copy), P2V(frame), PAGE_SIZE);
+        frame_unref(frame);
+        frame = copy;
+    }
+    /* LAB cow: stub
+    // Always a copy, even for the last sharer, which could keep the page it has.
+    uint64_t copy = frame_alloc();
+    if (!copy)
+        return -ENOMEM;
+    memcpy(P2V(copy), P2V(frame), PAGE_SIZE);
+    frame_unref(frame);
+    frame = copy;
+       LAB cow: end */
+    *pte = frame | pte_flags_for(a->prot);
+    invlpg(va);
+    return 0;
+}
+
 /* Make address present (and writable, if write) in mm, as a fault would. 0 or -errno. */
 int vm_populate(struct mm *mm, uint64_t address, bool write)
 {
@@ -648,20 +697,8 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
         *pte = frame | pte_flags_for(a->prot);
         return 0;
     }
-    if (write && !(*pte & PTE_WRITE)) {
-        /* Copy-on-write: the last sharer takes the page over, the others copy it. */
-        uint64_t old = *pte & PTE_ADDRESS_MASK;
-        if (frame_refcount(old) > 1) {
-            uint64_t frame = frame_alloc();
-            if (!frame)
-                return -ENOMEM;
-            memcpy(P2V(frame), P2V(old), PAGE_SIZE);
-            frame_unref(old);
-            old = frame;
-        }
-        *pte = old | pte_flags_for(a->prot);
-        invlpg(va);
-    }
+    if (write && !(*pte & PTE_WRITE))
+        return cow_fault(pte, va, a);
     return 0;
 }
 

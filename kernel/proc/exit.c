@@ -78,9 +78,13 @@ static void send_parent_death_signals(struct proc *p)
 /* Hand p's children to the init of p's namespace. */
 static void reparent_children(struct proc *p)
 {
+    /* LAB pidns: begin */
     struct proc *reaper = proc_pid_ns(p)->child_reaper;
     if (!reaper || reaper == p)
         reaper = root_pid_ns.child_reaper;
+    /* LAB pidns: stub
+    struct proc *reaper = root_pid_ns.child_reaper; // lab pidns: always the first init
+       LAB pidns: end */
     struct proc *c, *tmp;
     bool zombies = false;
     list_for_each_entry_safe(c, tmp, &p->children, sibling) {

@@ -57,6 +57,10 @@ static int copy_process_state(struct proc *child, struct proc *parent, uint64_t 
         return -ENOMEM;
     child->cwd = inode_get(parent->cwd);
     child->umask = parent->umask;
+    child->nice = parent->nice;
+    /* LAB syscall: begin */
+    child->trace_mask = parent->trace_mask;
+    /* LAB syscall: end */
     memcpy(child->actions, parent->actions, NSIG * sizeof(struct k_sigaction));
     child->sig_blocked = parent->sig_blocked;
     child->alt_stack = parent->alt_stack;

@@ -20,9 +20,11 @@
 /* Runs in the timer interrupt: the alarm goes off. */
 static void real_timer_expired(struct timer *t)
 {
+    /* LAB alarm: begin */
     struct proc *p = container_of(t, struct proc, real_timer);
     struct siginfo info = {.si_signo = SIGALRM, .si_code = SI_KERNEL};
     signal_send_from_kernel(p, SIGALRM, &info);
+    /* LAB alarm: end */
 }
 
 void itimer_real_init(struct proc *p)
@@ -38,6 +40,7 @@ void itimer_real_exit(struct proc *p)
 
 void itimer_real_signal_taken(struct proc *p)
 {
+    /* LAB alarm: begin */
     bool was = irq_save();
     if (p->real_interval && !timer_pending(&p->real_timer)) {
         uint64_t now = clock_monotonic_ns(), last = p->real_timer.expires;
@@ -45,11 +48,13 @@ void itimer_real_signal_taken(struct proc *p)
         timer_start(&p->real_timer, last + periods * p->real_interval);
     }
     irq_restore(was);
+    /* LAB alarm: end */
 }
 
 /* The current setting: time left (never 0 while armed) and interval. */
 static struct interval_timer real_timer_get(struct proc *p)
 {
+    /* LAB alarm: begin */
     bool was = irq_save();
     struct interval_timer now = {.interval = p->real_interval};
     if (timer_pending(&p->real_timer)) {
@@ -59,17 +64,22 @@ static struct interval_timer real_timer_get(struct proc *p)
     }
     irq_restore(was);
     return now;
+    /* LAB alarm: stub
+    return (struct interval_timer){0, 0}; // lab alarm: never armed
+       LAB alarm: end */
 }
 
 /* Arm the timer for new->value from now (0 disarms), then every new->interval. */
 static void real_timer_set(struct proc *p, const struct interval_timer *new)
 {
+    /* LAB alarm: begin */
     bool was = irq_save();
     timer_cancel(&p->real_timer);
     p->real_interval = new->value ? new->interval : 0;
     if (new->value)
         timer_start(&p->real_timer, clock_deadline(CLOCK_MONOTONIC, (int64_t)new->value, false));
     irq_restore(was);
+    /* LAB alarm: end */
 }
 
 /* ---- the system calls ---- */

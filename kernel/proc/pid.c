@@ -136,6 +136,7 @@ struct pid *alloc_pid(struct pid_ns *ns, int *error)
     }
     pid->refcount = 1;
     pid->level = ns->level;
+    /* LAB pidns: begin */
     struct pid_ns *tmp = ns;
     for (int i = ns->level; i >= 0; i--, tmp = tmp->parent) {
         int nr = tmp->accepting ? alloc_nr(tmp) : -ENOMEM;
@@ -149,6 +150,21 @@ struct pid *alloc_pid(struct pid_ns *ns, int *error)
         hash_insert(&pid->numbers[i]);
         tmp->pid_count++;
     }
+    /* LAB pidns: stub
+    // lab pidns: one number, drawn in the root namespace, the same at every level.
+    int nr = alloc_nr(&root_pid_ns);
+    if (nr < 0) {
+        kfree(pid);
+        *error = nr;
+        return NULL;
+    }
+    struct pid_ns *tmp = ns;
+    for (int i = ns->level; i >= 0; i--, tmp = tmp->parent) {
+        pid->numbers[i] = (struct upid){nr, tmp, NULL};
+        hash_insert(&pid->numbers[i]);
+        tmp->pid_count++;
+    }
+       LAB pidns: end */
     if (pid->numbers[ns->level].nr == 1)
         ns->has_init = true;
     pid_ns_get(ns);
@@ -185,10 +201,14 @@ struct pid *find_pid_ns(int nr, struct pid_ns *ns)
  * that is not ns or below ns). */
 int pid_nr_ns(const struct pid *pid, const struct pid_ns *ns)
 {
+    /* LAB pidns: begin */
     if (!pid || !ns || ns->level > pid->level)
         return 0;
     const struct upid *u = &pid->numbers[ns->level];
     return u->ns == ns ? u->nr : 0;
+    /* LAB pidns: stub
+    return pid ? pid->numbers[pid->level].nr : 0; // lab pidns: one number for every reader
+       LAB pidns: end */
 }
 
 /* The namespace pid lives in (its deepest level). */

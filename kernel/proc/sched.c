@@ -20,8 +20,10 @@
 
 extern const struct sched_policy sched_rr_policy;
 extern const struct sched_policy sched_fifo_policy;
+extern const struct sched_policy sched_stride_policy;
 
-static const struct sched_policy *const policies[] = {&sched_rr_policy, &sched_fifo_policy};
+static const struct sched_policy *const policies[] = {&sched_rr_policy, &sched_fifo_policy,
+                                                      &sched_stride_policy};
 static const struct sched_policy *policy = &sched_rr_policy;
 
 /* switch.S: save the callee-saved registers on this stack, store the stack pointer in

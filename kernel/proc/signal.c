@@ -259,6 +259,7 @@ struct rt_sigframe {
 #define FPSTATE_SIZE 512
 #define RED_ZONE 128
 
+/* LAB signals: begin */
 static void save_registers(struct sigcontext *sc, const struct trap_frame *tf)
 {
     *sc = (struct sigcontext){
@@ -268,11 +269,13 @@ static void save_registers(struct sigcontext *sc, const struct trap_frame *tf)
         .rsp = tf->rsp, .rip = tf->rip, .eflags = tf->rflags, .cs = (uint16_t)tf->cs,
         .ss = (uint16_t)tf->ss, .trapno = tf->vector == VECTOR_SYSCALL ? 0 : tf->vector};
 }
+/* LAB signals: end */
 
 /* Build a signal frame on the user stack and point the registers at the handler.
  * false if the stack is unusable (the caller then kills the process with SIGSEGV). */
 static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct trap_frame *tf)
 {
+    /* LAB signals: begin */
     uint64_t sp = tf->rsp - RED_ZONE;
     bool on_alt = signal_on_alt_stack(p, tf->rsp);
     if ((a->flags & SA_ONSTACK) && p->alt_stack.size && !on_alt)
@@ -321,6 +324,9 @@ static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct t
     tf->cs = SEL_USER_CODE;
     tf->ss = SEL_USER_DATA;
     return true;
+    /* LAB signals: stub
+    return false; // lab signals: no frame yet, so a caught signal kills the process
+       LAB signals: end */
 }
 
 /* rt_sigreturn: restore the registers, mask and FPU state saved by setup_frame. */
@@ -328,6 +334,7 @@ long sys_rt_sigreturn(void)
 {
     struct proc *p = current_proc();
     struct trap_frame *tf = p->tf;
+    /* LAB signals: begin */
     struct rt_sigframe frame;
     if (copy_from_user(&frame, (void *)(tf->rsp - 8), sizeof(frame)) < 0) {
         signal_force(p, SIGSEGV, SI_KERNEL, 0);
@@ -352,6 +359,10 @@ long sys_rt_sigreturn(void)
         }
     }
     return (long)sc->rax; /* the dispatcher stores this in rax: rax is restored too */
+    /* LAB signals: stub
+    signal_force(p, SIGSEGV, SI_KERNEL, 0); // lab signals: rt_sigreturn not implemented
+    return (long)tf->rax;
+       LAB signals: end */
 }
 
 /* An interrupted system call: restart it, or make it fail with EINTR. */
@@ -362,7 +373,11 @@ static void handle_restart(struct trap_frame *tf, const struct k_sigaction *a)
     long ret = (long)tf->rax;
     if (ret != -ERESTARTSYS && ret != -ERESTARTNOHAND)
         return;
+    /* LAB signals: begin */
     bool restart = !a || (ret == -ERESTARTSYS && (a->flags & SA_RESTART));
+    /* LAB signals: stub
+    bool restart = !a; // lab signals: SA_RESTART not implemented
+       LAB signals: end */
     if (restart) {
         tf->rax = tf->error; /* the original system-call number */
         tf->rip -= 2;        /* back onto the syscall instruction */
@@ -417,8 +432,10 @@ void signal_deliver(struct trap_frame *tf)
             do_exit(W_EXITCODE(0, SIGSEGV));
         }
         p->restore_saved_mask = false; /* the frame carries the mask to restore */
+        /* LAB signals: begin */
         p->sig_blocked |= a->mask | ((a->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
         p->sig_blocked &= ~UNBLOCKABLE;
+        /* LAB signals: end */
         if (a->flags & SA_RESETHAND)
             a->handler = SIG_DFL;
         return;

@@ -467,3 +467,38 @@ long sys_sched_getaffinity(int pid, size_t size, void *user_mask)
         return -EFAULT;
     return sizeof(mask);
 }
+
+#define PRIO_PROCESS 0
+#define NICE_MIN (-20)
+#define NICE_MAX 19
+
+/* The process setpriority/getpriority name: who 0 is the caller. Only PRIO_PROCESS: nest's
+ * processes have one thread, and process groups and users are not asked for yet. */
+static long priority_target(int which, int who, struct proc **out)
+{
+    if (which != PRIO_PROCESS)
+        return -EINVAL;
+    *out = who == 0 ? current_proc() : find_proc_for_current(who);
+    return *out ? 0 : -ESRCH;
+}
+
+/* getpriority returns 20 - nice (1..40), as Linux's system call does: never negative, so
+ * never an error; the C library turns it back into a nice value. */
+long sys_getpriority(int which, int who)
+{
+    struct proc *p;
+    long err = priority_target(which, who, &p);
+    return err ? err : 20 - p->nice;
+}
+
+/* setpriority: the nice value, clamped to -20..19 as Linux does. Everyone is root in nest,
+ * so lowering it is allowed. The scheduler reads it at its next tick. */
+long sys_setpriority(int which, int who, int nice)
+{
+    struct proc *p;
+    long err = priority_target(which, who, &p);
+    if (err)
+        return err;
+    p->nice = MAX(NICE_MIN, MIN(NICE_MAX, nice));
+    return 0;
+}

@@ -5,6 +5,7 @@
  * convention); its result goes back in rax. Unknown numbers return -ENOSYS and are
  * reported once each, with the name of the program that asked.
  */
+#include "arch.h"
 #include "cpu.h"
 #include "printk.h"
 #include "proc.h"
@@ -30,7 +31,8 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(getuid), ENTRY(syslog), ENTRY(getgid), ENTRY(setuid), ENTRY(setgid), ENTRY(geteuid),
     ENTRY(getegid), ENTRY(setpgid), ENTRY(getppid), ENTRY(getpgrp), ENTRY(setsid),
     ENTRY(getgroups), ENTRY(getresuid), ENTRY(getresgid), ENTRY(getpgid), ENTRY(getsid),
-    ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(sigaltstack), ENTRY(prctl), ENTRY(arch_prctl),
+    ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(sigaltstack), ENTRY(getpriority),
+    ENTRY(setpriority), ENTRY(prctl), ENTRY(arch_prctl),
     ENTRY(setrlimit), ENTRY(sync), ENTRY(mount), ENTRY(umount2), ENTRY(reboot), ENTRY(gettid),
     ENTRY(tkill), ENTRY(time), ENTRY(futex), ENTRY(sched_getaffinity), ENTRY(getdents64),
     ENTRY(set_tid_address), ENTRY(timer_create), ENTRY(timer_settime), ENTRY(timer_gettime),
@@ -41,7 +43,20 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(unshare), ENTRY(utimensat), ENTRY(timerfd_create), ENTRY(timerfd_settime),
     ENTRY(timerfd_gettime), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
     ENTRY(setns), ENTRY(renameat2), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
+    ENTRY(trace),
 };
+
+/* A call's name, from the kernel's own symbol table ("sys_getpid" gives "getpid"). */
+const char *syscall_name(uint64_t nr)
+{
+    uint64_t offset;
+    const char *name = nr < SYSCALL_COUNT && syscall_table[nr]
+                           ? symbol_for((uint64_t)syscall_table[nr], &offset)
+                           : NULL;
+    if (!name)
+        return "unknown";
+    return name[0] == 's' && name[1] == 'y' && name[2] == 's' && name[3] == '_' ? name + 4 : name;
+}
 
 static uint8_t reported[(SYSCALL_COUNT + 7) / 8];
 
@@ -71,6 +86,7 @@ void syscall_dispatch(struct trap_frame *tf)
         report_unknown(nr);
         ret = -ENOSYS;
     }
+    trace_report(nr, ret);
     tf->rax = (uint64_t)ret;
     return_to_user(tf);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh BUILD - compile each tests/unit/test_*.c for the host with the kernel sources its
-# first line names ("// SOURCES: ..."), run it, and pass its PASS/FAIL lines through.
+# first line names ("// SOURCES: ..."), run it, and pass its PASS/FAIL lines through; then
+# lab_tool.py, the tests of tools/lab.py (the labs' stripping tool).
 # A test that does not compile or crashes counts as one FAIL.
 set -u
 build=${1:-build}/unit
@@ -20,3 +21,4 @@ for test in tests/unit/test_*.c; do
         echo "FAIL $name (crashed or timed out: status $status)"
     fi
 done
+/usr/bin/python3 tests/unit/lab_tool.py
