@@ -5,6 +5,7 @@
  * boot_info and calls kmain(), which brings the subsystems up in dependency order and
  * starts init.
  */
+#include "acpi.h"
 #include "arch.h"
 #include "boot_info.h"
 #include "cmdline.h"
@@ -97,6 +98,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     fpu_init();
     pic_init();
     acpi_init(bi->acpi_rsdp);
+    power_init();
     setup_memory(bi);
     log_grow(options.log_buf_len);
     fbcon_init(&bi->framebuffer); /* from here on, messages appear on the screen too */
