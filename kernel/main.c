@@ -6,6 +6,7 @@
  * starts init.
  */
 #include "acpi.h"
+#include "apic.h"
 #include "arch.h"
 #include "boot_info.h"
 #include "cmdline.h"
@@ -102,6 +103,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     setup_memory(bi);
     log_grow(options.log_buf_len);
     fbcon_init(&bi->framebuffer); /* from here on, messages appear on the screen too */
+    lapic_init();
     timer_init();
     syscall_init();
     sched_init(options.sched);
