@@ -20,6 +20,7 @@
 #include "printk.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 #include "string.h"
 #include "x86.h"
 
@@ -106,6 +107,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     lapic_init();
     timer_init();
     syscall_init();
+    smp_init(bi, options.maxcpus);
     sched_init(options.sched);
     pid_init();
     proc_init();
