@@ -19,7 +19,8 @@
 #define SEL_DATA 0x10
 #define SEL_CODE64 0x18
 
-    .section .text
+/* Read-only data, not text: these bytes never run where they are linked, only their copy. */
+    .section .rodata, "a"
     .code16
     .globl ap_trampoline
 ap_trampoline:
@@ -75,6 +76,9 @@ ap_trampoline_end:
 #define AP_BOOT_CR3 0
 #define AP_BOOT_STACK_TOP 8
 #define AP_BOOT_CPU 16
+    .text
+    .globl ap_entry64
+    .type ap_entry64, @function
 ap_entry64:
     .cfi_startproc
     .cfi_undefined rip
