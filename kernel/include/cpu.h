@@ -62,8 +62,9 @@ struct cpu {
     uint64_t timer_interrupts; /* taken so far (/proc/interrupts) */
 
     /* Which CPU this is, and its own descriptor tables: each CPU loads its own GDT, since
-     * the TSS in it holds that CPU's stacks and the CPU marks its TSS descriptor busy. Set
-     * by the boot CPU before the CPU starts (smp.c); only online changes afterwards. */
+     * the TSS in it holds that CPU's stacks and the CPU marks its TSS descriptor busy. The
+     * boot CPU sets all of them before the CPU starts (smp.c); afterwards index, apic_id
+     * and gdt are read-only, online is set once by the CPU itself, and tss only by it. */
     int index;                  /* 0 for the boot CPU, then in the order CPUs started */
     uint8_t apic_id;            /* its local APIC id: the hardware's name for it */
     bool online;                /* set by the CPU itself once it runs in the kernel */
