@@ -12,6 +12,9 @@ PYTHON := /usr/bin/python3
 CMDLINE ?= console=ttyS0
 QEMU_MEMORY ?= 512M
 ACCEL ?= tcg
+# CPUs QEMU gives nest. 1 for now: nest starts the others but parks them until the scheduler
+# has a run queue per CPU (README, "Several CPUs").
+SMP ?= 1
 
 # V=1 shows every command; by default one short line per file.
 Q := $(if $(V),,@)
@@ -63,7 +66,7 @@ help:
 	@echo "make clean      remove build/"
 	@echo "Variables: CMDLINE='console=ttyS0 log_buf_len=1M -- /bin/sh -i' (the kernel command"
 	@echo "           line: this one has a 1 MiB kernel log and runs one job-control shell on"
-	@echo "           the console, then powers off), QEMU_MEMORY=512M, ACCEL=tcg|kvm, V=1"
+	@echo "           the console, then powers off), QEMU_MEMORY=512M, ACCEL=tcg|kvm, SMP=1, V=1"
 
 deps:
 	@tools/install-deps.sh
@@ -165,27 +168,27 @@ BUILD_ALL = @$(MAKE) --no-print-directory all
 
 run: deps
 	$(BUILD_ALL)
-	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL)
+	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --smp $(SMP)
 
 run-uefi: deps
 	$(BUILD_ALL)
-	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --uefi
+	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --smp $(SMP) --uefi
 
 run-efi: deps
 	$(BUILD_ALL)
-	tools/qemu.sh --efi-image $(BUILD)/nest-efi.img --memory $(QEMU_MEMORY) --accel $(ACCEL)
+	tools/qemu.sh --efi-image $(BUILD)/nest-efi.img --memory $(QEMU_MEMORY) --accel $(ACCEL) --smp $(SMP)
 
 run-gui: deps
 	$(BUILD_ALL)
-	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --gui
+	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --smp $(SMP) --gui
 
 gdb: deps
 	$(BUILD_ALL)
-	tools/gdb.sh --iso $(BUILD)/nest.iso
+	tools/gdb.sh --iso $(BUILD)/nest.iso --smp $(SMP)
 
 gdb-uefi: deps
 	$(BUILD_ALL)
-	tools/gdb.sh --iso $(BUILD)/nest.iso --uefi
+	tools/gdb.sh --iso $(BUILD)/nest.iso --uefi --smp $(SMP)
 
 # ---- tests ----
 

@@ -139,9 +139,11 @@ no_long_mode_text:
 /* ---- Static boot page tables ----
  * Physical 0..4 GiB is mapped three times with 2 MiB pages: at 0 (identity, so the
  * instruction after enabling paging can run), at PHYS_MAP_BASE and, for 0..2 GiB, at
- * KERNEL_VMA. vm_init() replaces all of this with the real kernel page tables. */
+ * KERNEL_VMA. vm_init() replaces all of this with the real kernel page tables; the other
+ * CPUs still pass through them on their way in (trampoline.S), so they stay as they are. */
     .section .data
     .balign 4096
+    .globl boot_pml4
 boot_pml4:
     .quad V2P(boot_pdpt_low) + PTE_PRESENT_WRITE
     .fill 255, 8, 0

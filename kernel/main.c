@@ -5,6 +5,8 @@
  * boot_info and calls kmain(), which brings the subsystems up in dependency order and
  * starts init.
  */
+#include "acpi.h"
+#include "apic.h"
 #include "arch.h"
 #include "boot_info.h"
 #include "cmdline.h"
@@ -18,6 +20,7 @@
 #include "printk.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 #include "string.h"
 #include "x86.h"
 
@@ -97,11 +100,14 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     fpu_init();
     pic_init();
     acpi_init(bi->acpi_rsdp);
+    power_init();
     setup_memory(bi);
     log_grow(options.log_buf_len);
     fbcon_init(&bi->framebuffer); /* from here on, messages appear on the screen too */
+    lapic_init();
     timer_init();
     syscall_init();
+    smp_init(bi, options.maxcpus);
     sched_init(options.sched);
     pid_init();
     proc_init();

@@ -1,18 +1,19 @@
 #!/bin/sh
 # qemu.sh - boot nest in QEMU with the serial console on this terminal.
 #   tools/qemu.sh --iso build/nest.iso [--uefi] [--efi-image IMG] [--memory 512M]
-#                 [--accel tcg|kvm] [--gui] [--gdb PORT] [--timeout SECONDS]
+#                 [--accel tcg|kvm] [--smp N] [--gui] [--gdb PORT] [--timeout SECONDS]
 # It first says how to leave QEMU and which keys QEMU keeps. QEMU always runs under a
 # timeout (default 4 hours for interactive use). The guest's power-off through the
 # isa-debug-exit device (status 33) counts as a clean exit (0).
 set -eu
-iso="" efi_image="" memory=512M accel=tcg uefi=0 gui=0 gdb="" limit=14400
+iso="" efi_image="" memory=512M accel=tcg smp=1 uefi=0 gui=0 gdb="" limit=14400
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2; shift ;;
     --efi-image) efi_image=$2; uefi=1; shift ;;
     --memory) memory=$2; shift ;;
     --accel) accel=$2; shift ;;
+    --smp) smp=$2; shift ;;
     --uefi) uefi=1 ;;
     --gui) gui=1 ;;
     --gdb) gdb=$2; shift ;;
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-set -- -m "$memory" -accel "$accel" -net none -no-reboot \
+set -- -m "$memory" -accel "$accel" -smp "$smp" -net none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04
 if [ -n "$efi_image" ]; then
     set -- "$@" -drive "format=raw,file=$efi_image"

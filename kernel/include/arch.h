@@ -39,7 +39,7 @@ void timer_interrupt(void);
 
 void trap_handler(struct trap_frame *tf);
 
-void acpi_init(uint64_t rsdp_phys);
+void power_init(void); /* after acpi_init (acpi.h) */
 __noreturn void machine_power_off(void);
 __noreturn void machine_reboot(void);
 

@@ -1,7 +1,7 @@
 /* cpu.h - per-CPU state, segments and the trap frame.
  *
- * nest runs on one CPU, but it keeps the per-CPU area of a real kernel: the syscall entry
- * finds the kernel stack through %gs (swapgs), exactly as a multiprocessor kernel would.
+ * Each CPU has its own struct cpu, and %gs points at it while the CPU is in the kernel: the
+ * syscall entry finds the kernel stack through %gs (swapgs), and this_cpu() reads %gs:0.
  */
 #ifndef NEST_CPU_H
 #define NEST_CPU_H
@@ -29,6 +29,20 @@ struct trap_frame {
 
 #define VECTOR_SYSCALL 256
 
+/* The task-state segment: in long mode only a table of stacks. */
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp0; /* kernel stack used when an interrupt arrives in ring 3 */
+    uint64_t rsp1, rsp2;
+    uint64_t reserved1;
+    uint64_t ist[7]; /* stacks chosen per vector by the IDT; ist[0] is IST1 */
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iopb_offset;
+} __packed;
+
+#define GDT_ENTRIES 7
+
 struct proc;
 
 /* The per-CPU area; %gs points here while in the kernel. syscall.S uses the offsets. */
@@ -46,13 +60,37 @@ struct cpu {
     struct timer slice_tick; /* pending only while a process (not idle) runs */
     uint64_t time_mark;      /* clock at the last kernel entry, exit or switch (cputime.c) */
     uint64_t timer_interrupts; /* taken so far (/proc/interrupts) */
+
+    /* Which CPU this is, and its own descriptor tables: each CPU loads its own GDT, since
+     * the TSS in it holds that CPU's stacks and the CPU marks its TSS descriptor busy. The
+     * boot CPU sets all of them before the CPU starts (smp.c); afterwards index, apic_id
+     * and gdt are read-only, online is set once by the CPU itself, and tss only by it. */
+    int index;                  /* 0 for the boot CPU, then in the order CPUs started */
+    uint8_t apic_id;            /* its local APIC id: the hardware's name for it */
+    bool online;                /* set by the CPU itself once it runs in the kernel */
+    uint64_t gdt[GDT_ENTRIES];  /* this CPU's GDT: the shared segments and its TSS */
+    struct tss tss;             /* rsp0 changes on every switch, by this CPU only */
 };
 
-extern struct cpu cpu0;
+extern struct cpu cpu0; /* the boot CPU's */
 
-static inline struct cpu *this_cpu(void) { return &cpu0; }
+#ifdef NEST_HOST_TEST
+static inline struct cpu *this_cpu(void) { return &cpu0; } /* unit tests: one CPU */
+#else
+/* This CPU's struct cpu: its first field points at itself, so %gs:0 is its address. */
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+    return c;
+}
+#endif
 
 void gdt_init(void);
+void gdt_prepare(struct cpu *c, uint64_t double_fault_stack_top);
+void gdt_load(struct cpu *c);
+void idt_load(void);
+void fpu_enable(void);
 void tss_set_kernel_stack(uint64_t top);
 void idt_init(void);
 void syscall_init(void);

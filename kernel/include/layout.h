@@ -21,4 +21,9 @@
 
 #define KERNEL_STACK_SIZE (16 * 1024)
 
+/* The physical page the other CPUs start in, in real mode (smp.c, trampoline.S): below
+ * 1 MiB, where a STARTUP message can point, and inside the low memory the frame allocator
+ * never hands out (main.c). */
+#define AP_TRAMPOLINE 0x8000
+
 #endif

@@ -3,6 +3,7 @@
  */
 #include "cmdline.h"
 #include "printk.h"
+#include "smp.h"
 #include "string.h"
 
 static void add_problem(struct kernel_options *opts, const char *fmt, const char *word)
@@ -64,6 +65,8 @@ static void apply_word(struct kernel_options *opts, char *word)
         opts->loglevel = (int)n;
     } else if (strcmp(word, "log_buf_len") == 0 && parse_size(value, &opts->log_buf_len) == 0) {
         /* the log (kernel/lib/log.c) rounds and limits it */
+    } else if (strcmp(word, "maxcpus") == 0 && parse_long(value, &n) == 0 && n >= 0) {
+        opts->maxcpus = n == 0 ? 1 : (int)MIN(n, (long)MAX_CPUS); /* 0, as Linux: boot CPU */
     } else {
         *eq = '=';
         add_problem(opts, "bad or unknown option '%s' ignored", word);

@@ -10,6 +10,7 @@
 #include "printk.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 #include "string.h"
 #include "syscall.h"
 #include "uaccess.h"
@@ -462,7 +463,7 @@ long sys_sched_getaffinity(int pid, size_t size, void *user_mask)
         return -ESRCH;
     if (size < 8 || (size & 7))
         return -EINVAL;
-    uint64_t mask = 1; /* one CPU */
+    uint64_t mask = cpus_scheduling_mask; /* every process may run on every CPU that schedules */
     if (copy_to_user(user_mask, &mask, sizeof(mask)) < 0)
         return -EFAULT;
     return sizeof(mask);

@@ -66,10 +66,10 @@ class Nest:
     """One running nest. Use as a context manager, or call close()."""
 
     def __init__(self, cmdline=DEFAULT_CMDLINE, uefi=False, memory="512M", iso=None,
-                 disk=None, timeout=120, extra_args=()):
+                 disk=None, timeout=120, extra_args=(), smp=1):
         self.log_path = tempfile.mktemp(prefix="nest-console-", suffix=".log")
         # signal=off: a ^C typed for nest must reach nest, not stop QEMU.
-        args = ["-m", memory, "-net", "none", "-display", "none",
+        args = ["-m", memory, "-smp", str(smp), "-net", "none", "-display", "none",
                 "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                 "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if disk:

@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "cmdline.h"
+#include "smp.h"
 #include "printk.h"
 
 static struct kernel_options opts;
@@ -80,6 +81,22 @@ TEST(loglevel_accepts_0_to_7)
     cmdline_parse("loglevel=7", &opts);
     CHECK_EQ(opts.loglevel, 7);
     CHECK_EQ(opts.problem_count, 0);
+}
+
+TEST(maxcpus_limits_the_cpus_0_means_the_boot_cpu_and_words_are_checked)
+{
+    cmdline_parse("", &opts);
+    CHECK_EQ(opts.maxcpus, 0); /* no limit */
+    cmdline_parse("maxcpus=2", &opts);
+    CHECK_EQ(opts.maxcpus, 2);
+    CHECK_EQ(opts.problem_count, 0);
+    cmdline_parse("maxcpus=0", &opts);
+    CHECK_EQ(opts.maxcpus, 1);
+    cmdline_parse("maxcpus=100000", &opts);
+    CHECK_EQ(opts.maxcpus, MAX_CPUS);
+    cmdline_parse("maxcpus=-1 maxcpus=two", &opts);
+    CHECK_EQ(opts.maxcpus, 0);
+    CHECK_EQ(opts.problem_count, 2);
 }
 
 TEST(quiet_sets_loglevel_4_and_the_last_word_wins)
@@ -247,5 +264,6 @@ int main(void)
     RUN(a_later_option_replaces_an_earlier_one);
     RUN(log_buf_len_takes_a_size_with_k_m_g_suffixes);
     RUN(bad_log_buf_len_is_reported_and_ignored);
+    RUN(maxcpus_limits_the_cpus_0_means_the_boot_cpu_and_words_are_checked);
     UNIT_EXIT();
 }

@@ -6,6 +6,7 @@
   kbt PID        kernel backtrace of a process that is not running (PID in the root namespace)
   kns            the PID namespace tree: level, id, init, member count
   kuser PROGRAM  load build/userland/PROGRAM's symbols (static ELF: at their link addresses)
+  kcpus          the CPUs: index, APIC id, gdb thread, what each runs (cpus[] in smp.c)
 
 They only read memory, through the symbols of build/kernel.elf, so they work whenever
 the CPU is stopped in nest."""
@@ -254,8 +255,43 @@ class KUser(gdb.Command):
               " To stop only there: hbreak main if $_streq(cpu0.current->name, \"%s\")" % (path, name))
 
 
+def threads_by_cpu_area():
+    """QEMU shows each CPU as a gdb thread. Map the address of each struct cpu to its thread:
+    the one whose %gs base points there (in user mode, swapgs left it in KERNEL_GS_BASE)."""
+    found = {}
+    selected = gdb.selected_thread()
+    for t in gdb.selected_inferior().threads():
+        t.switch()
+        for register in ("$gs_base", "$k_gs_base"):
+            found.setdefault(int(gdb.parse_and_eval(register)) & (2**64 - 1), t.num)
+    selected.switch()
+    return found
+
+
+class KCpus(gdb.Command):
+    """kcpus: every online CPU with its APIC id, its gdb thread and what it runs."""
+
+    def __init__(self):
+        super().__init__("kcpus", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        threads = threads_by_cpu_area()
+        count = int(gdb.parse_and_eval("cpu_count"))
+        scheduling = int(gdb.parse_and_eval("cpus_scheduling_mask"))
+        print("%-5s %-8s %-7s %s" % ("CPU", "APIC ID", "THREAD", "RUNS"))
+        for i in range(count):
+            c = gdb.parse_and_eval("cpus[%d]" % i)
+            if scheduling & (1 << i):
+                current = c["current"]
+                runs = current["name"].string() if int(current) else "(nothing yet)"
+            else:
+                runs = "parked (halted in ap_main)"
+            print("%-5d %-8d %-7s %s" % (i, int(c["apic_id"]), threads.get(int(c), "?"), runs))
+
+
 KPs()
 KCurrent()
 KBt()
 KNs()
 KUser()
+KCpus()

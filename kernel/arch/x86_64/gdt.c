@@ -8,31 +8,19 @@
 #include "string.h"
 #include "x86.h"
 
-struct tss {
-    uint32_t reserved0;
-    uint64_t rsp0; /* kernel stack used when an interrupt arrives in ring 3 */
-    uint64_t rsp1, rsp2;
-    uint64_t reserved1;
-    uint64_t ist[7]; /* stacks chosen per vector by the IDT; ist[0] is IST1 */
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iopb_offset;
-} __packed;
-
 /* syscall loads CS = STAR[47:32] and SS = CS + 8; sysret loads SS = STAR[63:48] + 8 and
  * CS = STAR[63:48] + 16. Hence the order: kernel code, kernel data, user data, user code. */
-static uint64_t gdt[7] = {
+static const uint64_t gdt_template[GDT_ENTRIES] = {
     0,
     0x00209a0000000000, /* 0x08 kernel code: present, ring 0, executable, long mode */
     0x0000920000000000, /* 0x10 kernel data: present, ring 0, writable */
     0x0000f20000000000, /* 0x18 user data: present, ring 3, writable */
     0x0020fa0000000000, /* 0x20 user code: present, ring 3, executable, long mode */
-    0,                  /* 0x28 TSS, low half (filled in gdt_init) */
+    0,                  /* 0x28 TSS, low half (filled in gdt_prepare) */
     0,                  /* 0x30 TSS, high half */
 };
 
-static struct tss tss;
-static uint8_t double_fault_stack[8192] __attribute__((aligned(16)));
+static uint8_t double_fault_stack[8192] __attribute__((aligned(16))); /* the boot CPU's */
 
 struct cpu cpu0;
 uint8_t fpu_initial_state[512] __attribute__((aligned(16)));
@@ -42,21 +30,25 @@ struct descriptor_pointer {
     uint64_t base;
 } __packed;
 
-/* Build a 16-byte TSS descriptor for base and limit. */
-static void set_tss_descriptor(uint64_t base, uint32_t limit)
+/* Fill in a CPU's GDT and TSS: the shared segments, and a TSS with its double-fault stack
+ * (the other CPUs get theirs from smp.c, with a guard page below). */
+void gdt_prepare(struct cpu *c, uint64_t double_fault_stack_top)
 {
-    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89UL << 40) |
-             ((uint64_t)((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    gdt[6] = base >> 32;
+    memcpy(c->gdt, gdt_template, sizeof(c->gdt));
+    memset(&c->tss, 0, sizeof(c->tss));
+    c->tss.ist[0] = double_fault_stack_top;
+    c->tss.iopb_offset = sizeof(c->tss); /* no I/O permission bitmap: ring 3 gets no ports */
+    uint64_t base = (uint64_t)&c->tss, limit = sizeof(c->tss) - 1;
+    c->gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89UL << 40) |
+                (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    c->gdt[6] = base >> 32;
+    c->self = c;
 }
 
-void gdt_init(void)
+/* Load c's GDT and TSS on this CPU and point %gs at c. */
+void gdt_load(struct cpu *c)
 {
-    tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
-    tss.iopb_offset = sizeof(tss); /* no I/O permission bitmap: ring 3 gets no ports */
-    set_tss_descriptor((uint64_t)&tss, sizeof(tss) - 1);
-
-    struct descriptor_pointer p = {sizeof(gdt) - 1, (uint64_t)gdt};
+    struct descriptor_pointer p = {sizeof(c->gdt) - 1, (uint64_t)c->gdt};
     __asm__ volatile("lgdt %0\n\t"
                      "pushq $0x08\n\t" /* reload CS with a far return */
                      "leaq 1f(%%rip), %%rax\n\t"
@@ -71,21 +63,26 @@ void gdt_init(void)
                      :
                      : "m"(p), "r"((uint16_t)SEL_TSS)
                      : "rax", "memory");
-
-    cpu0.self = &cpu0;
-    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+    wrmsr(MSR_GS_BASE, (uint64_t)c);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void gdt_init(void)
+{
+    gdt_prepare(&cpu0, (uint64_t)double_fault_stack + sizeof(double_fault_stack));
+    gdt_load(&cpu0);
 }
 
 /* Called on every switch: interrupts and system calls from ring 3 land on this stack. */
 void tss_set_kernel_stack(uint64_t top)
 {
-    tss.rsp0 = top;
-    cpu0.kernel_rsp = top;
+    struct cpu *c = this_cpu();
+    c->tss.rsp0 = top;
+    c->kernel_rsp = top;
 }
 
-/* Let user code use x87/SSE: the kernel saves each process's state on switches. */
-void fpu_init(void)
+/* Let user code use x87/SSE on this CPU: the kernel saves each process's state on switches. */
+void fpu_enable(void)
 {
     uint64_t cr0 = read_cr0();
     cr0 &= ~(1UL << 2); /* EM off: no emulation */
@@ -93,13 +90,19 @@ void fpu_init(void)
     cr0 &= ~(1UL << 3); /* TS off: no lazy switching */
     write_cr0(cr0);
     write_cr4(read_cr4() | (1UL << 9) | (1UL << 10)); /* OSFXSR, OSXMMEXCPT */
+}
+
+/* On the boot CPU: enable the FPU and record the state every new program starts with. */
+void fpu_init(void)
+{
+    fpu_enable();
     uint32_t mxcsr = 0x1f80; /* all SIMD exceptions masked, round to nearest */
     __asm__ volatile("fninit; ldmxcsr %1; fxsave64 %0" : "=m"(fpu_initial_state) : "m"(mxcsr));
 }
 
 extern void syscall_entry(void);
 
-/* Program the syscall instruction: entry point, segments, and the flags it clears. */
+/* Program this CPU's syscall instruction: entry point, segments, and the flags it clears. */
 void syscall_init(void)
 {
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1); /* SCE: syscall enabled */

@@ -84,6 +84,12 @@ void idt_init(void)
     set_gate(VECTOR_BREAKPOINT, stubs[VECTOR_BREAKPOINT], 0, 3); /* int3 allowed in user mode */
     set_gate(VECTOR_TIMER, trap_stub_48, 0, 0);
     set_gate(VECTOR_SPURIOUS, trap_stub_255, 0, 0);
+    idt_load();
+}
+
+/* Load the IDT on this CPU: every CPU uses the same one. */
+void idt_load(void)
+{
     struct {
         uint16_t limit;
         uint64_t base;

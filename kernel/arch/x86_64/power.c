@@ -4,6 +4,7 @@
  * exits with status 33, "success"; without the device the write does nothing), then asks
  * ACPI: the FADT names the PM1 control ports and the DSDT's \_S5 object the sleep type.
  */
+#include "acpi.h"
 #include "arch.h"
 #include "mm.h"
 #include "printk.h"
@@ -13,48 +14,9 @@
 #define DEBUG_EXIT_PORT 0xf4
 #define DEBUG_EXIT_SUCCESS 0x10 /* QEMU exits with (0x10 << 1) | 1 = 33 */
 
-struct acpi_header {
-    char signature[4];
-    uint32_t length;
-    uint8_t revision, checksum;
-    char oem_id[6], oem_table_id[8];
-    uint32_t oem_revision, creator_id, creator_revision;
-} __packed;
-
-struct rsdp {
-    char signature[8];
-    uint8_t checksum;
-    char oem_id[6];
-    uint8_t revision;
-    uint32_t rsdt_address;
-    uint32_t length;
-    uint64_t xsdt_address;
-} __packed;
-
 static uint16_t pm1a_control, pm1b_control;
 static uint16_t sleep_type_a, sleep_type_b;
 static bool acpi_ready;
-
-/* The table with signature sig from the RSDT/XSDT, or NULL. */
-static const struct acpi_header *find_table(const struct rsdp *rsdp, const char *sig)
-{
-    bool xsdt = rsdp->revision >= 2 && rsdp->xsdt_address;
-    const struct acpi_header *root =
-        P2V(xsdt ? rsdp->xsdt_address : (uint64_t)rsdp->rsdt_address);
-    if (memcmp(root->signature, xsdt ? "XSDT" : "RSDT", 4) != 0)
-        return NULL;
-    size_t entry_size = xsdt ? 8 : 4;
-    size_t count = (root->length - sizeof(*root)) / entry_size;
-    const uint8_t *entries = (const uint8_t *)(root + 1);
-    for (size_t i = 0; i < count; i++) {
-        uint64_t address = 0;
-        memcpy(&address, entries + i * entry_size, entry_size);
-        const struct acpi_header *t = P2V(address);
-        if (memcmp(t->signature, sig, 4) == 0)
-            return t;
-    }
-    return NULL;
-}
 
 /* Decode an AML integer (BytePrefix, WordPrefix, or the constants Zero/One). */
 static const uint8_t *aml_integer(const uint8_t *p, uint16_t *value)
@@ -89,15 +51,11 @@ static bool find_s5(const struct acpi_header *dsdt)
     return false;
 }
 
-/* Read what power-off needs from the ACPI tables, while they are surely intact. */
-void acpi_init(uint64_t rsdp_phys)
+/* Read what power-off needs from the ACPI tables (after acpi_init), while they are surely
+ * intact. */
+void power_init(void)
 {
-    if (!rsdp_phys)
-        return;
-    const struct rsdp *rsdp = P2V(rsdp_phys);
-    if (memcmp(rsdp->signature, "RSD PTR ", 8) != 0)
-        return;
-    const struct acpi_header *fadt = find_table(rsdp, "FACP");
+    const struct acpi_header *fadt = acpi_find_table("FACP");
     if (!fadt)
         return;
     const uint8_t *f = (const uint8_t *)fadt;

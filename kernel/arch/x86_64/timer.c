@@ -7,6 +7,7 @@
  * The PIT (8254) serves only to measure the TSC's rate at boot; the APIC timer's is measured
  * against the TSC.
  */
+#include "apic.h"
 #include "arch.h"
 #include "cpu.h"
 #include "mm.h"
@@ -19,38 +20,17 @@
 #define PIT_COMMAND 0x43
 #define PIT_GATE 0x61
 
-/* Local APIC registers (offsets in its 4 KiB page) and MSRs, from the Intel SDM vol. 3. */
-#define MSR_APIC_BASE 0x1b
 #define MSR_TSC_DEADLINE 0x6e0
-#define APIC_BASE_ENABLE (1UL << 11)
-#define APIC_TPR 0x080
-#define APIC_EOI 0x0b0
-#define APIC_SPURIOUS 0x0f0
-#define APIC_SOFTWARE_ENABLE (1U << 8)
-#define APIC_LVT_TIMER 0x320
-#define APIC_LVT_LINT0 0x350
-#define APIC_LVT_LINT1 0x360
-#define APIC_LVT_ERROR 0x370
-#define APIC_TIMER_INITIAL 0x380
-#define APIC_TIMER_CURRENT 0x390
-#define APIC_TIMER_DIVIDE 0x3e0
 #define APIC_DIVIDE_BY_1 0xb
-#define LVT_MASKED (1U << 16)
 #define LVT_ONE_SHOT (0U << 17)
 #define LVT_TSC_DEADLINE (2U << 17)
-#define LVT_EXTINT (7U << 8)
-#define LVT_NMI (4U << 8)
 #define CPUID_TSC_DEADLINE (1U << 24) /* leaf 1, ecx */
 
-static volatile uint32_t *apic;     /* the local APIC's registers, mapped at boot */
 static bool tsc_deadline_mode;      /* the CPU has the TSC-deadline timer */
 static uint64_t apic_ticks_per_ms;  /* the APIC timer's count rate (one-shot mode) */
 static uint64_t tsc_at_boot;
 static uint64_t tsc_per_ms;
 uint64_t tsc_khz;
-
-static uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
-static void apic_write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
 
 /* A counter's value and the TSC at the same moment: of a few tries, the one whose two TSC
  * reads around it are closest, so that a pause of the (virtual) CPU in between cannot
@@ -83,7 +63,7 @@ static uint32_t pit_channel2_count(void)
     return low | (uint32_t)inb(PIT_CHANNEL2) << 8;
 }
 
-static uint32_t apic_timer_count(void) { return apic_read(APIC_TIMER_CURRENT); }
+static uint32_t apic_timer_count(void) { return lapic_read(APIC_TIMER_CURRENT); }
 
 #define PIT_CALIBRATION_COUNTS 40000 /* 33.5 ms of the PIT's 65535-count (55 ms) one shot */
 
@@ -97,9 +77,9 @@ static bool measure_rates_once(void)
     outb(PIT_CHANNEL2, 0xff);
     outb(PIT_CHANNEL2, 0xff);
     outb(PIT_GATE, inb(PIT_GATE) | 0x01); /* gate on: counting starts */
-    apic_write(APIC_LVT_TIMER, LVT_MASKED | LVT_ONE_SHOT | VECTOR_TIMER);
-    apic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
-    apic_write(APIC_TIMER_INITIAL, 0xffffffff);
+    lapic_write(APIC_LVT_TIMER, LVT_MASKED | LVT_ONE_SHOT | VECTOR_TIMER);
+    lapic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
+    lapic_write(APIC_TIMER_INITIAL, 0xffffffff);
     struct sample pit_start = sample_counter(pit_channel2_count);
     struct sample apic_start = sample_counter(apic_timer_count);
     while (pit_start.value - pit_channel2_count() < PIT_CALIBRATION_COUNTS &&
@@ -108,7 +88,7 @@ static bool measure_rates_once(void)
     struct sample pit_end = sample_counter(pit_channel2_count);
     struct sample apic_end = sample_counter(apic_timer_count);
     bool ran_out = inb(PIT_GATE) & 0x20;
-    apic_write(APIC_TIMER_INITIAL, 0);
+    lapic_write(APIC_TIMER_INITIAL, 0);
     uint64_t counts = pit_start.value - pit_end.value;
     if (ran_out || counts == 0 || apic_end.tsc == apic_start.tsc)
         return false;
@@ -168,26 +148,9 @@ static void read_wall_clock(void)
     boot_epoch_seconds = days_since_epoch(year, month, day) * 86400 + hour * 3600 + min * 60 + sec;
 }
 
-/* Enable this CPU's local APIC with the legacy PIC's interrupts passing through it
- * (LINT0 as ExtINT, "virtual wire" mode), so the serial port and keyboard keep working. */
-static void apic_enable(void)
-{
-    uint64_t base = rdmsr(MSR_APIC_BASE);
-    wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
-    apic = vm_map_physical(base & ~0xfffUL, PAGE_SIZE);
-    if (!apic)
-        panic("timer: cannot map the local APIC");
-    apic_write(APIC_TPR, 0);
-    apic_write(APIC_LVT_LINT0, LVT_EXTINT);
-    apic_write(APIC_LVT_LINT1, LVT_NMI);
-    apic_write(APIC_LVT_ERROR, LVT_MASKED);
-    apic_write(APIC_SPURIOUS, APIC_SOFTWARE_ENABLE | VECTOR_SPURIOUS);
-}
-
 void timer_init(void)
 {
     read_wall_clock();
-    apic_enable();
     measure_rates();
     if (tsc_per_ms == 0)
         tsc_per_ms = 1000000; /* no usable TSC measure: assume 1 GHz rather than divide by 0 */
@@ -198,7 +161,7 @@ void timer_init(void)
     uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
     tsc_deadline_mode = c & CPUID_TSC_DEADLINE;
-    apic_write(APIC_LVT_TIMER, (tsc_deadline_mode ? LVT_TSC_DEADLINE : LVT_ONE_SHOT) | VECTOR_TIMER);
+    lapic_write(APIC_LVT_TIMER, (tsc_deadline_mode ? LVT_TSC_DEADLINE : LVT_ONE_SHOT) | VECTOR_TIMER);
     list_init(&this_cpu()->timers);
     if (tsc_deadline_mode)
         pr_info("timer: local APIC, TSC-deadline mode; TSC %lu.%03lu MHz\n", tsc_per_ms / 1000,
@@ -242,14 +205,14 @@ void timer_hardware_program(uint64_t deadline)
         return;
     }
     if (!deadline) {
-        apic_write(APIC_TIMER_INITIAL, 0); /* 0 stops the count */
+        lapic_write(APIC_TIMER_INITIAL, 0); /* 0 stops the count */
         return;
     }
     uint64_t now = clock_monotonic_ns();
     uint64_t delay = deadline > now ? deadline - now : 0;
     /* Further than a second (or than the counter reaches): go off early, be re-armed. */
     uint64_t count = ns_to_ticks_ceil(MIN(delay, (uint64_t)NSEC_PER_SEC), apic_ticks_per_ms);
-    apic_write(APIC_TIMER_INITIAL, (uint32_t)MAX(MIN(count, 0xffffffffUL), 1UL));
+    lapic_write(APIC_TIMER_INITIAL, (uint32_t)MAX(MIN(count, 0xffffffffUL), 1UL));
 }
 
 /* The APIC timer's interrupt: run the timer queue, which arms the timer again. */
@@ -258,5 +221,5 @@ void timer_interrupt(void)
     this_cpu()->timer_armed = 0; /* it went off: armed for nothing now */
     this_cpu()->timer_interrupts++;
     timer_queue_run();
-    apic_write(APIC_EOI, 0);
+    lapic_eoi();
 }
