@@ -92,6 +92,13 @@ def test_an_address_space_holds_a_bounded_number_of_regions(nest):
     assert "split: ENOMEM" in out, out
 
 
+def test_a_long_system_call_lets_other_processes_run(nest):
+    out = nest.run("/tests/long_call_latency", timeout=300)
+    match = re.search(r"the other process ran (\d+) times during one read", out)
+    assert match, out
+    assert int(match.group(1)) >= 3, "a 128 MiB read kept the CPU from the other process: " + out
+
+
 def test_ns_last_pid_reads_and_writes_the_readers_cursor(nest):
     nest.run("echo 500 > /proc/sys/kernel/ns_last_pid")
     out = nest.run("sh -c 'echo $$'")
