@@ -55,8 +55,8 @@ int sleep_on(struct wait_queue *wq, uint64_t deadline);
  * sleep with -EINTR; other signals stay pending until the caller returns to user mode. */
 int sleep_on_killable(struct wait_queue *wq);
 
-/* Sleep until cond holds or a signal arrives: 0 or -EINTR. */
-#define wait_event_interruptible(wq, cond)                 \
+/* Check cond, sleep with sleep_call while it is false, until sleep_call gives -EINTR. */
+#define __wait_event(cond, sleep_call)                     \
     ({                                                      \
         int __ret = 0;                                      \
         for (;;) {                                          \
@@ -65,7 +65,7 @@ int sleep_on_killable(struct wait_queue *wq);
                 irq_restore(__was);                         \
                 break;                                      \
             }                                               \
-            __ret = sleep_on(&(wq), 0);                     \
+            __ret = (sleep_call);                           \
             irq_restore(__was);                             \
             if (__ret == -EINTR)                            \
                 break;                                      \
@@ -73,23 +73,11 @@ int sleep_on_killable(struct wait_queue *wq);
         __ret;                                              \
     })
 
+/* Sleep until cond holds or a signal arrives: 0 or -EINTR. */
+#define wait_event_interruptible(wq, cond) __wait_event(cond, sleep_on(&(wq), 0))
+
 /* Sleep until cond holds or a fatal signal arrives: 0 or -EINTR. */
-#define wait_event_killable(wq, cond)                      \
-    ({                                                      \
-        int __ret = 0;                                      \
-        for (;;) {                                          \
-            bool __was = irq_save();                        \
-            if (cond) {                                     \
-                irq_restore(__was);                         \
-                break;                                      \
-            }                                               \
-            __ret = sleep_on_killable(&(wq));               \
-            irq_restore(__was);                             \
-            if (__ret == -EINTR)                            \
-                break;                                      \
-        }                                                   \
-        __ret;                                              \
-    })
+#define wait_event_killable(wq, cond) __wait_event(cond, sleep_on_killable(&(wq)))
 
 void sleep_timer_init(struct proc *p); /* for proc_alloc */
 
