@@ -1,6 +1,6 @@
-"""Several CPUs, bring-up (issue 16, first part): the CPUs the MADT lists come online on
-the BIOS and UEFI boot paths, maxcpus= limits them, user space is told truthfully that only
-cpu0 runs processes while the others are parked, and gdb shows one thread per CPU."""
+"""Several CPUs, bring-up (issue 16, first part): the CPUs the MADT lists (4, and 16) come
+online on the BIOS and UEFI boot paths, maxcpus= limits them, user space is told truthfully
+that only cpu0 runs processes while the others are parked, and gdb shows one thread per CPU."""
 import re
 
 from nest import Nest
@@ -45,6 +45,15 @@ def test_maxcpus_2_starts_two_of_four():
         online = cpus_online(nest.console())
         assert online == [(0, 0), (1, 1)], "maxcpus=2 should start cpu0 and cpu1 only, got %r" % online
         assert "smp: maxcpus=2: starting 2 of 4 CPUs" in nest.console()
+
+
+def test_sixteen_cpus_come_online():
+    with Nest("console=ttyS0 init=/sbin/init -- /bin/sh -c poweroff", smp=16,
+              memory="256M", timeout=180) as nest:
+        assert nest.wait_exit(timeout=150) == 33, nest.console()[-2000:]
+        online = cpus_online(nest.console())
+        assert online == [(i, i) for i in range(16)], \
+            "expected cpu0-cpu15 with APIC ids 0-15, got %r:\n%s" % (online, nest.console()[-2500:])
 
 
 def test_one_cpu_starts_no_other():
