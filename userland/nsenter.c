@@ -1,6 +1,8 @@
 /*
- * nsenter: run a program in another process's PID namespace, like util-linux "nsenter -t PID -p":
- * setns(2) on /proc/PID/ns/pid, then fork, since the namespace applies only to new children.
+ * nsenter: run a program in another process's namespaces, like util-linux "nsenter -t PID -p -m":
+ * setns(2) on /proc/PID/ns/pid and /proc/PID/ns/mnt (both opened first, since entering the
+ * mount namespace changes what /proc shows), then fork, since a PID namespace applies only to
+ * new children. Entering a mount namespace also moves the working directory to its root.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +21,7 @@ static const char usage_text[] =
     "Usage: nsenter [options] [PROGRAM [ARGUMENT...]]\n"
     "  -t, --target PID     the process whose namespaces to enter\n"
     "  -p, --pid[=FILE]     enter the PID namespace (of PID, or of FILE)\n"
+    "  -m, --mount[=FILE]   enter the mount namespace (of PID, or of FILE)\n"
     "  -F, --no-fork        do not fork before running PROGRAM\n"
     "  -h, --help           show this help\n";
 
@@ -26,6 +29,8 @@ struct settings {
     long target;            /* -t: the process whose namespace to enter, 0 if none */
     int enter_pid;          /* -p: enter a PID namespace */
     const char *pid_file;   /* --pid=FILE: the namespace file, NULL to use the target's */
+    int enter_mount;        /* -m: enter a mount namespace */
+    const char *mount_file; /* --mount=FILE: the namespace file, NULL to use the target's */
     int no_fork;            /* -F */
 };
 
@@ -73,18 +78,22 @@ static int parse_options(int argc, char **argv, struct settings *settings)
     static const struct option long_options[] = {
         { "target", required_argument, NULL, 't' },
         { "pid", optional_argument, NULL, 'p' },
+        { "mount", optional_argument, NULL, 'm' },
         { "no-fork", no_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     int option;
 
-    while ((option = getopt_long(argc, argv, "+:t:p::Fh", long_options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "+:t:p::m::Fh", long_options, NULL)) != -1) {
         if (option == 't') {
             settings->target = parse_pid(optarg);
         } else if (option == 'p') {
             settings->enter_pid = 1;
             settings->pid_file = optarg;
+        } else if (option == 'm') {
+            settings->enter_mount = 1;
+            settings->mount_file = optarg;
         } else if (option == 'F') {
             settings->no_fork = 1;
         } else if (option == 'h') {
@@ -97,20 +106,20 @@ static int parse_options(int argc, char **argv, struct settings *settings)
     return optind;
 }
 
-/* Open the PID namespace file named by SETTINGS and setns(2) into it. */
-static void enter_pid_namespace(const struct settings *settings)
+/* Open the namespace file FILE, or /proc/TARGET/ns/NAME if FILE is NULL; returns the
+ * descriptor or exits. */
+static int open_namespace(const char *file, long target, const char *name)
 {
     char path[64];
-    const char *file = settings->pid_file;
     char message[4200];
     int fd;
 
-    if (file == NULL && settings->target == 0) {
-        fprintf(stderr, "nsenter: neither filename nor target pid supplied for ns/pid\n");
+    if (file == NULL && target == 0) {
+        fprintf(stderr, "nsenter: neither filename nor target pid supplied for ns/%s\n", name);
         exit(1);
     }
     if (file == NULL) {
-        snprintf(path, sizeof(path), "/proc/%ld/ns/pid", settings->target);
+        snprintf(path, sizeof(path), "/proc/%ld/ns/%s", target, name);
         file = path;
     }
     fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -118,8 +127,18 @@ static void enter_pid_namespace(const struct settings *settings)
         snprintf(message, sizeof(message), "cannot open %s", file);
         fail(message);
     }
-    if (setns(fd, CLONE_NEWPID) < 0)
-        fail("reassociate to namespace 'ns/pid' failed");
+    return fd;
+}
+
+/* setns(2) into the namespace open on FD, of type TYPE named NAME, and close FD. */
+static void enter_namespace(int fd, int type, const char *name)
+{
+    char message[64];
+
+    if (setns(fd, type) < 0) {
+        snprintf(message, sizeof(message), "reassociate to namespace 'ns/%s' failed", name);
+        fail(message);
+    }
     close(fd);
 }
 
@@ -182,14 +201,23 @@ static void run_program(char **argv)
 /* Enter the namespace, fork if it was a PID namespace, and run the program. */
 int main(int argc, char **argv)
 {
-    struct settings settings = { 0, 0, NULL, 0 };
+    struct settings settings = { 0, 0, NULL, 0, NULL, 0 };
     int first = parse_options(argc, argv, &settings);
+    int pid_fd = -1, mount_fd = -1;
 
-    if (settings.enter_pid) {
-        enter_pid_namespace(&settings);
-        if (!settings.no_fork)
-            continue_as_child();
+    if (settings.enter_pid)
+        pid_fd = open_namespace(settings.pid_file, settings.target, "pid");
+    if (settings.enter_mount)
+        mount_fd = open_namespace(settings.mount_file, settings.target, "mnt");
+    if (pid_fd >= 0)
+        enter_namespace(pid_fd, CLONE_NEWPID, "pid");
+    if (mount_fd >= 0) {
+        enter_namespace(mount_fd, CLONE_NEWNS, "mnt");
+        if (chdir("/") < 0)
+            fail("cannot change directory to /");
     }
+    if (settings.enter_pid && !settings.no_fork)
+        continue_as_child();
     run_program(argv + first);
     return 1;
 }

@@ -1,9 +1,8 @@
 /*
  * unshare: run a program in new namespaces, like util-linux unshare (-p, -m, -f, --mount-proc,
  * --kill-child); "unshare -p -f sh" makes the demonstration's container, a shell that is PID 1.
- * nest has no mount namespaces and its /proc always shows the reader's PID namespace, which is
- * what --mount-proc gives on Linux: so if --mount-proc meets EINVAL from unshare(CLONE_NEWNS) or
- * ENOSYS/EINVAL from mount(2), it is taken as already done. An explicit -m still fails.
+ * One difference from util-linux: -p implies --mount-proc, because a /proc shows the PID
+ * namespace of whoever mounted it, and the container's ps should see the container.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,7 +31,7 @@ static const char *const signal_names[SIGNAL_COUNT + 1] = {
 
 static const char usage_text[] =
     "Usage: unshare [options] [PROGRAM [ARGUMENT...]]\n"
-    "  -p, --pid                 unshare the PID namespace\n"
+    "  -p, --pid                 unshare the PID namespace (and mount a new /proc)\n"
     "  -m, --mount               unshare the mount namespace\n"
     "  -f, --fork                fork before running PROGRAM\n"
     "      --mount-proc[=DIR]    mount a proc file system on DIR (default /proc)\n"
@@ -41,7 +40,6 @@ static const char usage_text[] =
 
 struct settings {
     int flags;                 /* CLONE_NEW* flags for unshare(2) */
-    int explicit_mount;        /* -m was given, not only implied by --mount-proc */
     int fork_first;            /* -f, or implied by --kill-child */
     const char *proc_directory;/* --mount-proc: where to mount proc, or NULL */
     int kill_signal;           /* --kill-child: the parent-death signal, or 0 */
@@ -113,10 +111,11 @@ static int parse_options(int argc, char **argv, struct settings *settings)
 
     while ((option = getopt_long(argc, argv, "+:pmfh", long_options, NULL)) != -1) {
         if (option == 'p') {
-            settings->flags |= CLONE_NEWPID;
+            settings->flags |= CLONE_NEWPID | CLONE_NEWNS;
+            if (settings->proc_directory == NULL)
+                settings->proc_directory = "/proc";
         } else if (option == 'm') {
             settings->flags |= CLONE_NEWNS;
-            settings->explicit_mount = 1;
         } else if (option == 'f') {
             settings->fork_first = 1;
         } else if (option == OPTION_MOUNT_PROC) {
@@ -135,41 +134,15 @@ static int parse_options(int argc, char **argv, struct settings *settings)
     return optind;
 }
 
-/* Call unshare(2). If only --mount-proc asked for a mount namespace and the
- * kernel has none (EINVAL, as on nest), unshare the rest and drop --mount-proc. */
-static void unshare_namespaces(struct settings *settings)
-{
-    if (unshare(settings->flags) == 0)
-        return;
-    if (errno == EINVAL && settings->proc_directory != NULL && !settings->explicit_mount &&
-        unshare(settings->flags & ~CLONE_NEWNS) == 0) {
-        settings->flags &= ~CLONE_NEWNS;
-        settings->proc_directory = NULL;
-        return;
-    }
-    fail("unshare failed", 1);
-}
-
-/* Return 1 if a mount failed only because the kernel lacks mounts (nest). */
-static int mount_unsupported(void)
-{
-    return errno == ENOSYS || errno == EINVAL;
-}
-
 /* Mount a fresh proc on DIRECTORY, after making the new mount namespace
  * private so that the mount does not leak back to the parent's. */
 static void mount_proc(const char *directory)
 {
     char message[4200];
 
-    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-        if (mount_unsupported())
-            return;
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         fail("cannot change root filesystem propagation", 1);
-    }
     if (mount("proc", directory, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-        if (mount_unsupported())
-            return;
         snprintf(message, sizeof(message), "mount %s failed", directory);
         fail(message, 1);
     }
@@ -246,10 +219,11 @@ static void run_program(char **argv)
 /* Unshare, perhaps fork, prepare the child, and run the program. */
 int main(int argc, char **argv)
 {
-    struct settings settings = { 0, 0, 0, NULL, 0 };
+    struct settings settings = { 0, 0, NULL, 0 };
     int first = parse_options(argc, argv, &settings);
 
-    unshare_namespaces(&settings);
+    if (unshare(settings.flags) < 0)
+        fail("unshare failed", 1);
     if (settings.fork_first)
         fork_and_wait();
     if (settings.kill_signal != 0 && prctl(PR_SET_PDEATHSIG, settings.kill_signal) < 0)

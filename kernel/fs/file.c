@@ -41,6 +41,7 @@ void file_put(struct file *file)
     if (file->ops && file->ops->release)
         file->ops->release(file);
     inode_put(file->inode);
+    kfree(file->path);
     kfree(file);
 }
 

@@ -119,10 +119,11 @@ static int ramfs_lookup(struct inode *dir, const char *name, size_t length, stru
     return 0;
 }
 
-/* A new, empty inode of the given type with the data its type needs. */
-static struct inode *new_inode(mode_t mode, uint32_t rdev)
+/* A new, empty inode of the given type with the data its type needs, in the file system
+ * whose device number is dev. */
+static struct inode *new_inode(uint32_t dev, mode_t mode, uint32_t rdev)
 {
-    struct inode *inode = inode_alloc(mode, RAMFS_DEV, &ramfs_ops);
+    struct inode *inode = inode_alloc(mode, dev, &ramfs_ops);
     if (!inode)
         return NULL;
     inode->rdev = S_ISCHR(mode) || (mode & S_IFMT) == S_IFBLK ? rdev : 0;
@@ -143,7 +144,7 @@ static struct inode *new_inode(mode_t mode, uint32_t rdev)
 static int ramfs_create(struct inode *dir, const char *name, mode_t mode, uint32_t rdev,
                         struct inode **out)
 {
-    struct inode *inode = new_inode(mode, rdev);
+    struct inode *inode = new_inode(dir->dev, mode, rdev);
     if (!inode)
         return -ENOMEM;
     if (S_ISDIR(mode))
@@ -165,7 +166,7 @@ static int ramfs_symlink(struct inode *dir, const char *name, const char *target
     if (!copy)
         return -ENOMEM;
     memcpy(copy, target, length + 1);
-    struct inode *inode = new_inode(S_IFLNK | 0777, 0);
+    struct inode *inode = new_inode(dir->dev, S_IFLNK | 0777, 0);
     if (!inode) {
         kfree(copy);
         return -ENOMEM;
@@ -414,7 +415,7 @@ static const struct inode_ops ramfs_ops = {
 };
 
 /* The root directory: its ".." is itself, so its parent stays NULL. */
-struct inode *ramfs_create_root(void)
+struct inode *ramfs_create_root(uint32_t dev, mode_t mode)
 {
-    return new_inode(S_IFDIR | 0755, 0);
+    return new_inode(dev, S_IFDIR | (mode & 07777), 0);
 }

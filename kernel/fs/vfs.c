@@ -12,7 +12,7 @@
 #include "string.h"
 #include "uaccess.h"
 
-static struct inode *root;   /* "/": the ramfs root, for ever */
+static struct inode *root;   /* "/": the ramfs root, for ever, in every mount namespace */
 static uint64_t next_ino = 1; /* inode numbers handed out so far */
 
 /* ---- time ---- */
@@ -154,12 +154,16 @@ static int lookup_child(struct inode *dir, const char *name, size_t length, stru
         return 0;
     }
     if (is_dot_dot(name, length)) {
+        dir = mount_climb(dir); /* out of a mounted file system, into the one beneath */
         *out = inode_get(dir->parent ? dir->parent : dir);
         return 0;
     }
     if (!dir->ops->lookup || dir_is_dead(dir))
         return -ENOENT;
-    return dir->ops->lookup(dir, name, length, out);
+    int error = dir->ops->lookup(dir, name, length, out);
+    if (!error)
+        *out = mount_cross(*out);
+    return error;
 }
 
 static int walk(struct inode *dir, const char *path, size_t length, bool follow_last, int *links,
@@ -433,8 +437,8 @@ int vfs_link(struct inode *inode, struct inode *start, const char *path)
     return error;
 }
 
-/* Remove the entry last names, which is child. Another file system's root attached here
- * (procfs at /proc) is a mount point: -EBUSY. */
+/* Remove the entry last names, which is child. A mount point (the lookup gave the mounted
+ * root, of another file system) is -EBUSY. */
 static int remove_entry(struct parent_walk *last, struct inode *child)
 {
     struct inode *dir = last->dir;
@@ -690,7 +694,14 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
     size_t start = PATH_MAX - 1;
     if (path)
         path[start] = 0;
-    for (; !error && dir != root && dir->parent; dir = dir->parent) {
+    while (!error && dir != root) {
+        struct inode *under = mount_climb(dir);
+        if (under != dir) { /* a mounted root has no name of its own: its mount point's */
+            dir = under;
+            continue;
+        }
+        if (!dir->parent)
+            break; /* the root of a file system that is mounted nowhere here */
         error = name_of_child(dir, search);
         size_t length = strlen(search->name);
         if (!error && length + 1 > start)
@@ -700,6 +711,7 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
             memcpy(path + start, search->name, length);
             path[--start] = '/';
         }
+        dir = dir->parent;
     }
     if (!error && start == PATH_MAX - 1)
         path[--start] = '/';
@@ -711,6 +723,51 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
     kfree(path);
     kfree(search);
     return error ? error : (int)length;
+}
+
+/* See fs.h: path made absolute and tidied, without resolving symlinks. */
+char *vfs_absolute_path(struct inode *start, const char *path)
+{
+    char *out = kmalloc(PATH_MAX);
+    if (!out)
+        return NULL;
+    size_t used = 0;
+    if (path[0] != '/') {
+        int length = vfs_path_of(start ? start : vfs_cwd(), out, PATH_MAX);
+        if (length < 0) {
+            kfree(out);
+            return NULL;
+        }
+        used = length == 2 ? 0 : (size_t)length - 1; /* "/" is the empty prefix */
+    }
+    for (const char *c = path; *c;) {
+        while (*c == '/')
+            c++;
+        size_t length = 0;
+        while (c[length] && c[length] != '/')
+            length++;
+        if (is_dot_dot(c, length)) {
+            while (used > 0 && out[--used] != '/')
+                ;
+        } else if (length > 0 && !is_dot(c, length)) {
+            if (used + 1 + length >= PATH_MAX) {
+                kfree(out);
+                return NULL;
+            }
+            out[used++] = '/';
+            memcpy(out + used, c, length);
+            used += length;
+        }
+        c += length;
+    }
+    if (used == 0)
+        out[used++] = '/';
+    out[used] = 0;
+    char *copy = kmalloc(used + 1);
+    if (copy)
+        memcpy(copy, out, used + 1);
+    kfree(out);
+    return copy;
 }
 
 /* Where getdents64 records go. */
@@ -860,6 +917,8 @@ int vfs_open(struct inode *start, const char *path, int flags, mode_t mode, stru
         return error;
     error = file_open_inode(inode, flags, out);
     inode_put(inode);
+    if (!error)
+        (*out)->path = vfs_absolute_path(start, path); /* NULL: /proc/PID/fd shows no name */
     return error;
 }
 
@@ -867,7 +926,8 @@ int vfs_open(struct inode *start, const char *path, int flags, mode_t mode, stru
 
 void vfs_init(void)
 {
-    root = ramfs_create_root();
+    root = ramfs_create_root(RAMFS_DEV, 0755);
+    mount_init(root);
     devices_init();
     procfs_init();
 }

@@ -19,6 +19,7 @@
 #define NEST_FS_H
 
 #include "errno.h"
+#include "list.h"
 #include "types.h"
 
 struct inode;
@@ -312,7 +313,9 @@ struct inode {
     uint32_t rdev;               /* character devices: the device number */
     uint64_t size;               /* bytes of data (regular files, symlinks) */
     struct timespec atime, mtime, ctime;
-    struct inode *parent;        /* directories: where ".." leads (a reference) */
+    struct inode *parent;        /* directories: where ".." leads (a reference); NULL for a
+                                  * file system's root */
+    int mounted;                 /* mounts over this directory, in every namespace */
     const struct inode_ops *ops; /* the file system's operations */
     const struct file_ops *fops; /* open regular files: NULL for the VFS's own */
     void *data;                  /* the file system's: entries, pages, a target... */
@@ -358,6 +361,9 @@ int vfs_rename(struct inode *old_start, const char *old_path, struct inode *new_
 int vfs_readlink(struct inode *link, char *buf, size_t size);
 int vfs_truncate(struct inode *inode, int64_t size);
 int vfs_path_of(struct inode *dir, char *buf, size_t size); /* getcwd: length with NUL */
+/* path made absolute (relative to start, or the cwd if NULL) and tidied: no ".", "..", or
+ * repeated '/'; symlinks are not resolved. A new kmalloc'd string, or NULL. */
+char *vfs_absolute_path(struct inode *start, const char *path);
 bool vfs_dir_is_empty(struct inode *dir);
 
 /* ---- open files ---- */
@@ -382,6 +388,7 @@ struct file {
     int flags;                  /* O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH... as opened */
     uint64_t offset;            /* where the next read or write starts */
     void *data;                 /* the kind's own: a pipe, the tty... */
+    char *path;                 /* the absolute path it was opened by (/proc/PID/fd), or NULL */
 };
 
 extern const struct file_ops regular_file_ops;
@@ -438,12 +445,82 @@ int pipe_create(struct file **read_end, struct file **write_end);
 void poll_notify(void);
 /* select(2), system call 23 (musl's select() uses it): for syscall.h and the table. */
 
+/* ---- mount.c: mounts and mount namespaces ---- */
+
+/* mount(2) flags (Linux's values). */
+#define MS_RDONLY 1
+#define MS_NOSUID 2
+#define MS_NODEV 4
+#define MS_NOEXEC 8
+#define MS_SYNCHRONOUS 16
+#define MS_REMOUNT 32
+#define MS_MANDLOCK 64
+#define MS_DIRSYNC 128
+#define MS_NOATIME 1024
+#define MS_NODIRATIME 2048
+#define MS_BIND 4096
+#define MS_MOVE 8192
+#define MS_REC 16384
+#define MS_SILENT 32768
+#define MS_UNBINDABLE (1 << 17)
+#define MS_PRIVATE (1 << 18)
+#define MS_SLAVE (1 << 19)
+#define MS_SHARED (1 << 20)
+#define MS_RELATIME (1 << 21)
+#define MS_STRICTATIME (1 << 24)
+#define MS_LAZYTIME (1 << 25)
+#define MS_MGC_VAL 0xc0ed0000UL /* old callers put this magic in the top 16 bits */
+#define MS_MGC_MASK 0xffff0000UL
+/* The flags a mount keeps and /proc/PID/mounts shows; nest records them and enforces none
+ * (nest has no set-user-ID programs to stop, and atimes are not kept per mount). */
+#define MS_PER_MOUNT                                                                           \
+    (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_DIRSYNC | MS_NOATIME |          \
+     MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_LAZYTIME)
+
+/* umount2(2) flags */
+#define MNT_FORCE 1
+#define MNT_DETACH 2
+#define MNT_EXPIRE 4
+#define UMOUNT_NOFOLLOW 8
+
+#define INIT_MNT_NS_INUM 4026531841UL /* what Linux's first mount namespace usually shows */
+
+/* A mount namespace: the mounts its processes see. Guard: nest's one rule for kernel tables
+ * (one CPU, a kernel that is not preempted, never touched from an interrupt); the functions
+ * that change a list finish without sleeping. */
+struct mnt_ns {
+    int refcount;            /* processes in it and open /proc/PID/ns/mnt files */
+    uint64_t inum;           /* identity shown as mnt:[inum] */
+    struct list_head mounts; /* struct mount (mount.c), oldest first; the first is "/" */
+};
+
+void mount_init(struct inode *root);     /* the first namespace, with "/" only */
+struct mnt_ns *mnt_ns_initial(void);
+struct mnt_ns *current_mnt_ns(void);     /* the current process's, or the first at boot */
+struct mnt_ns *mnt_ns_copy(struct mnt_ns *old); /* CLONE_NEWNS; NULL without memory */
+void mnt_ns_get(struct mnt_ns *ns);
+void mnt_ns_put(struct mnt_ns *ns);
+uint32_t anon_dev_alloc(void);           /* st_dev for a new file-system instance */
+/* Path walks: the root of what is mounted over dir in the current namespace (the newest
+ * mount), or dir itself; consumes the reference on dir and returns one. */
+struct inode *mount_cross(struct inode *dir);
+/* ".." from dir: if dir is a mounted root, the directory it is mounted over (repeatedly);
+ * else dir. No references change. */
+struct inode *mount_climb(struct inode *dir);
+int do_mount(const char *source, const char *target, const char *type, unsigned long flags);
+int do_umount(const char *target, int flags);
+/* The lines of /proc/PID/mounts for ns into buf: the length, cut at size - 1. */
+size_t mnt_ns_show(struct mnt_ns *ns, char *buf, size_t size);
+
 /* ---- procfs.c ---- */
 
 void procfs_init(void);
+/* A new procfs instance showing the PID namespace ns: its root directory (mount.c). */
+struct inode *procfs_create(struct pid_ns *ns);
 /* setns(): the PID namespace an open /proc/PID/ns/pid file stands for, or NULL if fd is
  * not such a file (a new reference is NOT taken). */
 struct pid_ns *file_pid_ns(int fd);
+struct mnt_ns *file_mnt_ns(int fd); /* the same for /proc/PID/ns/mnt */
 
 /* ---- cpio.c: the initramfs (newc format) ---- */
 
@@ -478,7 +555,8 @@ void cpio_unpack(const void *buf, size_t size, const char *module_name);
 
 /* ---- ramfs.c ---- */
 
-struct inode *ramfs_create_root(void);
+/* The root directory of a new ramfs instance (the root file system, a tmpfs). */
+struct inode *ramfs_create_root(uint32_t dev, mode_t mode);
 #define RAMFS_MAX_FILE_SIZE (512UL * 512 * 4096) /* two levels of page indexes: 1 GiB */
 
 #endif

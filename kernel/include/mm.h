@@ -84,6 +84,11 @@ struct mm {
     int users;               /* processes sharing it (vfork) */
     uint64_t arg_start;      /* argv strings on the initial stack (/proc/PID/cmdline) */
     uint64_t arg_end;
+    uint64_t env_start;      /* the environment strings, just above (/proc/PID/environ) */
+    uint64_t env_end;
+    char *exe_path;          /* the program's absolute path (/proc/PID/exe), kmalloc'd, or NULL */
+    uint64_t resident_pages; /* present pages in its page tables (VmRSS): counted as they are
+                              * mapped and unmapped, so /proc need not walk the tables */
 };
 
 void vm_init(uint64_t highest_physical);

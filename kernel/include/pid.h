@@ -48,6 +48,7 @@ extern struct pid_ns root_pid_ns;
 
 void pid_init(void);
 struct pid_ns *pid_ns_create(struct pid_ns *parent, int *error);
+uint64_t ns_inum_alloc(void); /* for any kind of namespace */
 void pid_ns_get(struct pid_ns *ns);
 void pid_ns_put(struct pid_ns *ns);
 struct pid *alloc_pid(struct pid_ns *ns, int *error);

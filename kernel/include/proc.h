@@ -39,6 +39,7 @@ enum proc_state {
 struct mm;
 struct files;
 struct inode;
+struct mnt_ns;
 struct wait_queue;
 
 /* Registers a switch saves: switch.S pushes them on the old stack, in this order. */
@@ -69,6 +70,7 @@ struct proc {
 
     struct files *files;        /* open file descriptors */
     struct inode *cwd;          /* current directory */
+    struct mnt_ns *mnt_ns;      /* its mount namespace (a reference); NULL once it exited */
     mode_t umask;
 
     sigset_t sig_pending;       /* posted, not yet delivered */
@@ -127,6 +129,7 @@ struct proc {
 
 extern struct list_head proc_list;
 extern int proc_count;
+extern uint64_t forks_since_boot; /* processes created (/proc/stat's "processes") */
 
 static inline struct proc *current_proc(void) { return this_cpu()->current; }
 

@@ -22,6 +22,14 @@ struct sched_policy {
     bool (*tick)(struct proc *running); /* a timer tick charged to running; true: preempt */
 };
 
+/* What /proc/stat counts for the CPU. Guard: changed only with interrupts off (schedule(),
+ * the interrupt entry). */
+struct cpu_stats {
+    uint64_t context_switches; /* switches from one process to another */
+    uint64_t interrupts;       /* hardware interrupts taken */
+};
+extern struct cpu_stats cpu_stats;
+
 void sched_init(const char *policy_name);
 uint64_t stride_of(const struct proc *p); /* sched_stride.c: pass added per tick of running */
 void schedule(void);          /* give up the CPU; the caller has set its state */

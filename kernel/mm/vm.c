@@ -308,6 +308,16 @@ struct mm *mm_fork(struct mm *parent)
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
+    child->arg_start = parent->arg_start;
+    child->arg_end = parent->arg_end;
+    child->env_start = parent->env_start;
+    child->env_end = parent->env_end;
+    if (parent->exe_path) {
+        size_t length = strlen(parent->exe_path) + 1;
+        child->exe_path = kmalloc(length);
+        if (child->exe_path)
+            memcpy(child->exe_path, parent->exe_path, length);
+    }
     struct vm_area **tail = &child->areas;
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *c = copy_area(a);
@@ -325,13 +335,17 @@ struct mm *mm_fork(struct mm *parent)
         }
     }
     write_cr3(read_cr3()); /* the parent's pages just became read-only: flush its TLB */
+    child->resident_pages = parent->resident_pages; /* every present page was shared */
     return child;
 }
 
-static void drop_pte(uint64_t *pte, uint64_t va __unused, void *arg __unused)
+/* Unmap one page of the address space arg (a struct mm). */
+static void drop_pte(uint64_t *pte, uint64_t va __unused, void *arg)
 {
+    struct mm *mm = arg;
     frame_unref(*pte & PTE_ADDRESS_MASK);
     *pte = 0;
+    mm->resident_pages--;
 }
 
 /* Free the user half's page-table pages (the kernel half is shared and stays). */
@@ -370,12 +384,13 @@ void mm_destroy(struct mm *mm)
         write_cr3(kernel_pml4_phys);
     while (mm->areas) { /* unlinked one by one: the walk may let others run */
         struct vm_area *a = mm->areas;
-        for_each_pte(mm->pml4, a->start, a->end, drop_pte, NULL);
+        for_each_pte(mm->pml4, a->start, a->end, drop_pte, mm);
         mm->areas = a->next;
         free_area(a);
     }
     free_user_tables(mm->pml4);
     frame_unref(mm->pml4);
+    kfree(mm->exe_path);
     kfree(mm);
 }
 
@@ -491,7 +506,7 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t length)
     for (struct vm_area **link = &mm->areas; *link;) {
         struct vm_area *a = *link;
         if (a->start >= start && a->end <= end) {
-            for_each_pte(mm->pml4, a->start, a->end, drop_pte, NULL);
+            for_each_pte(mm->pml4, a->start, a->end, drop_pte, mm);
             *link = a->next;
             free_area(a);
             mm->map_count--;
@@ -678,12 +693,14 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
         if (!frame)
             return -ENOMEM;
         *pte = frame | pte_flags_for(a->prot);
+        mm->resident_pages++;
         return 0;
     }
     if (!(*pte & PTE_PRESENT)) {
         uint64_t shared = write ? 0 : shared_file_frame(a, va);
         if (shared) {
             *pte = shared | (pte_flags_for(a->prot) & ~PTE_WRITE);
+            mm->resident_pages++;
             return 0;
         }
         uint64_t frame = frame_alloc();
@@ -695,6 +712,7 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
             return err;
         }
         *pte = frame | pte_flags_for(a->prot);
+        mm->resident_pages++;
         return 0;
     }
     if (write && !(*pte & PTE_WRITE))
@@ -772,7 +790,7 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
         return -EINVAL;
     for (struct vm_area *a = mm->areas; a; a = a->next)
         if (a->end > start && a->start < end && !a->shared)
-            for_each_pte(mm->pml4, MAX(a->start, start), MIN(a->end, end), drop_pte, NULL);
+            for_each_pte(mm->pml4, MAX(a->start, start), MIN(a->end, end), drop_pte, mm);
     write_cr3(read_cr3());
     return 0;
 }

@@ -220,7 +220,8 @@ static long build_stack(struct mm *mm, struct exec_args *ea, const struct elf_im
         (ret = vm_write(mm, random_addr, random, sizeof(random))) ||
         (ret = push_strings(mm, &sp, ea->envp, ea->envc, envp_addr)))
         goto out;
-    mm->arg_end = sp;
+    mm->env_start = mm->arg_end = sp;
+    mm->env_end = random_addr;
     if ((ret = push_strings(mm, &sp, ea->argv, ea->argc, argv_addr)))
         goto out;
     mm->arg_start = sp;
@@ -362,6 +363,8 @@ static int exec_file(struct exec_args *ea, const char *path, int depth)
     struct mm *mm = NULL;
     if (!err)
         mm = build_mm(inode, image, &err);
+    if (mm)
+        mm->exe_path = vfs_absolute_path(NULL, path); /* NULL without memory: no exe link */
     long sp = 0;
     if (mm && (sp = build_stack(mm, ea, image, path)) < 0) {
         err = (int)sp;

@@ -141,6 +141,8 @@ __noreturn void do_exit(int status)
     p->files = NULL;
     inode_put(p->cwd);
     p->cwd = NULL;
+    mnt_ns_put(p->mnt_ns);
+    p->mnt_ns = NULL;
     mm_activate(NULL);
     struct mm *mm = p->mm;
     p->mm = NULL; /* before the pages go: /proc must not read a half-freed address space */

@@ -17,7 +17,10 @@
 #include "uaccess.h"
 
 #define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID | \
-                         CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_NEWPID | CLONE_SETTLS)
+                         CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_NEWPID | \
+                         CLONE_NEWNS | CLONE_SETTLS)
+
+uint64_t forks_since_boot;
 
 extern void fork_child_entry(void);
 
@@ -56,6 +59,14 @@ static int copy_process_state(struct proc *child, struct proc *parent, uint64_t 
     if (!child->files)
         return -ENOMEM;
     child->cwd = inode_get(parent->cwd);
+    if (flags & CLONE_NEWNS) {
+        child->mnt_ns = mnt_ns_copy(parent->mnt_ns);
+        if (!child->mnt_ns)
+            return -ENOMEM;
+    } else {
+        child->mnt_ns = parent->mnt_ns;
+        mnt_ns_get(child->mnt_ns);
+    }
     child->umask = parent->umask;
     child->nice = parent->nice;
     /* LAB syscall: begin */
@@ -90,6 +101,8 @@ static void discard_child(struct proc *child)
         files_put(child->files);
     if (child->cwd)
         inode_put(child->cwd);
+    if (child->mnt_ns)
+        mnt_ns_put(child->mnt_ns);
     proc_free(child);
 }
 
@@ -197,6 +210,7 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t
         child->vfork_parent = parent;
         parent->vfork_child = child;
     }
+    forks_since_boot++;
     sched_make_runnable(child);
     if (flags & CLONE_VFORK)
         wait_for_vfork_child(parent);
@@ -225,6 +239,8 @@ __noreturn void start_init(const char *path, char *const argv[])
     init->mm = mm_create();
     init->files = files_create();
     init->cwd = inode_get(vfs_root());
+    init->mnt_ns = mnt_ns_initial();
+    mnt_ns_get(init->mnt_ns);
     if (!init->mm || !init->files)
         panic("out of memory creating init");
     vfs_open_console(init->files);

@@ -60,6 +60,12 @@ void pid_init(void)
         .inum = ROOT_NS_INUM};
 }
 
+/* The identity number of a new namespace of any kind (shown as kind:[inum] in /proc). */
+uint64_t ns_inum_alloc(void)
+{
+    return next_ns_inum++;
+}
+
 /* A new namespace below parent (unshare/clone with CLONE_NEWPID). NULL with *error set
  * to -ENOSPC past PID_NS_MAX_LEVEL levels, or -ENOMEM. */
 struct pid_ns *pid_ns_create(struct pid_ns *parent, int *error)
@@ -78,7 +84,7 @@ struct pid_ns *pid_ns_create(struct pid_ns *parent, int *error)
     ns->parent = parent;
     ns->pid_max = PID_MAX_DEFAULT;
     ns->accepting = true;
-    ns->inum = next_ns_inum++;
+    ns->inum = ns_inum_alloc();
     pid_ns_get(parent);
     return ns;
 }

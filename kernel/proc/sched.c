@@ -34,6 +34,8 @@ void switch_context(struct context **save, struct context *next);
 
 static void slice_tick(struct timer *t);
 
+struct cpu_stats cpu_stats;
+
 void sched_init(const char *policy_name)
 {
     timer_init_one(&this_cpu()->slice_tick, slice_tick);
@@ -102,6 +104,7 @@ void schedule(void)
     else if (!timer_pending(&cpu->slice_tick))
         timer_start(&cpu->slice_tick, clock_monotonic_ns() + TICK_NS);
     if (next != prev) {
+        cpu_stats.context_switches++;
         switch_to(next);
         sched_finish_switch();
     }

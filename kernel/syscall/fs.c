@@ -958,16 +958,40 @@ long sys_sync(void)
     return 0; /* ramfs is never anywhere but in memory */
 }
 
-/* nest has one file-system tree and no mounts: /proc and /dev are always there. */
+/* A string argument of mount(2) that may be NULL: *out stays NULL for NULL. */
+static int optional_string_from_user(const char *user_text, char **out)
+{
+    int error = 0;
+    *out = user_text ? path_from_user(user_text, &error) : NULL;
+    return error;
+}
+
+/* mount(2): a new proc or tmpfs, a remount, or a change of propagation (mount.c). The data
+ * argument (file-system options) is not read: nest's two file systems take none. */
 long sys_mount(const char *user_source, const char *user_target, const char *user_type,
                uint64_t flags, const void *user_data)
 {
-    (void)user_source, (void)user_target, (void)user_type, (void)flags, (void)user_data;
-    return -ENOSYS;
+    (void)user_data;
+    char *source = NULL, *target = NULL, *type = NULL;
+    int error = optional_string_from_user(user_source, &source);
+    if (!error)
+        target = path_from_user(user_target, &error);
+    if (!error)
+        error = optional_string_from_user(user_type, &type);
+    if (!error)
+        error = do_mount(source, target, type, flags);
+    kfree(source);
+    kfree(target);
+    kfree(type);
+    return error;
 }
 
 long sys_umount2(const char *user_target, int flags)
 {
-    (void)user_target, (void)flags;
-    return -ENOSYS;
+    int error = 0;
+    char *target = path_from_user(user_target, &error);
+    if (!error)
+        error = do_umount(target, flags);
+    kfree(target);
+    return error;
 }

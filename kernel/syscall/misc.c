@@ -12,6 +12,7 @@
 #include "syscall.h"
 #include "timer.h"
 #include "uaccess.h"
+#include "version.h"
 #include "x86.h"
 
 struct utsname {
@@ -22,10 +23,10 @@ long sys_uname(void *user_buf)
 {
     struct utsname u;
     memset(&u, 0, sizeof(u));
-    strlcpy(u.sysname, "nest", sizeof(u.sysname));
-    strlcpy(u.nodename, "nest", sizeof(u.nodename));
-    strlcpy(u.release, "0.1", sizeof(u.release));
-    strlcpy(u.version, "#1 nest teaching kernel", sizeof(u.version));
+    strlcpy(u.sysname, UTS_SYSNAME, sizeof(u.sysname));
+    strlcpy(u.nodename, UTS_NODENAME, sizeof(u.nodename));
+    strlcpy(u.release, UTS_RELEASE, sizeof(u.release));
+    strlcpy(u.version, UTS_VERSION, sizeof(u.version));
     strlcpy(u.machine, "x86_64", sizeof(u.machine));
     strlcpy(u.domainname, "(none)", sizeof(u.domainname));
     return copy_to_user(user_buf, &u, sizeof(u));

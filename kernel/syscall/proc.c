@@ -247,39 +247,68 @@ long sys_arch_prctl(int code, uint64_t address)
 }
 
 /* unshare(CLONE_NEWPID): the caller stays where it is; its next child becomes PID 1 of a
- * new namespace below the caller's. Flags that mean nothing for a single-threaded process
- * are accepted; other namespaces do not exist in nest. */
+ * new namespace below the caller's. unshare(CLONE_NEWNS): the caller gets a private copy of
+ * its mount namespace. Flags that mean nothing for a single-threaded process are accepted;
+ * other namespaces do not exist in nest. */
 long sys_unshare(uint64_t flags)
 {
     struct proc *p = current_proc();
-    if (flags & ~(uint64_t)(CLONE_NEWPID | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM))
+    if (flags & ~(uint64_t)(CLONE_NEWPID | CLONE_NEWNS | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM))
         return -EINVAL;
-    if (!(flags & CLONE_NEWPID))
-        return 0;
-    if (p->child_ns != proc_pid_ns(p))
+    if ((flags & CLONE_NEWPID) && p->child_ns != proc_pid_ns(p))
         return -EINVAL; /* children already go elsewhere (like Linux) */
+    struct pid_ns *pid_ns = NULL;
+    struct mnt_ns *mnt_ns = NULL;
     int err = 0;
-    struct pid_ns *ns = pid_ns_create(proc_pid_ns(p), &err);
-    if (!ns)
+    if (flags & CLONE_NEWPID)
+        pid_ns = pid_ns_create(proc_pid_ns(p), &err);
+    if (!err && (flags & CLONE_NEWNS) && !(mnt_ns = mnt_ns_copy(p->mnt_ns)))
+        err = -ENOMEM;
+    if (err) {
+        if (pid_ns)
+            pid_ns_put(pid_ns);
         return err;
-    pid_ns_put(p->child_ns);
-    p->child_ns = ns;
+    }
+    if (pid_ns) {
+        pid_ns_put(p->child_ns);
+        p->child_ns = pid_ns;
+    }
+    if (mnt_ns) {
+        mnt_ns_put(p->mnt_ns);
+        p->mnt_ns = mnt_ns;
+    }
     return 0;
 }
 
-/* setns(fd, CLONE_NEWPID): future children go to the namespace of /proc/PID/ns/pid, which
- * must be the caller's own or one below it. */
+/* setns into the mount namespace ns: the caller's paths resolve there from now on, and its
+ * working directory becomes the namespace's root, as on Linux. */
+static long enter_mnt_ns(struct proc *p, struct mnt_ns *ns)
+{
+    mnt_ns_get(ns);
+    mnt_ns_put(p->mnt_ns);
+    p->mnt_ns = ns;
+    inode_put(p->cwd);
+    p->cwd = inode_get(vfs_root());
+    return 0;
+}
+
+/* setns(fd, nstype) with fd from /proc/PID/ns/pid (future children go to that namespace,
+ * which must be the caller's own or one below it) or /proc/PID/ns/mnt. nstype 0 takes
+ * either; otherwise it must name the kind fd is. */
 long sys_setns(int fd, int nstype)
 {
     struct proc *p = current_proc();
-    if (nstype != 0 && nstype != CLONE_NEWPID)
+    if (nstype != 0 && nstype != CLONE_NEWPID && nstype != CLONE_NEWNS)
         return -EINVAL;
     struct file *file = fd_get(fd);
     if (!file)
         return -EBADF;
     file_put(file);
+    struct mnt_ns *mnt_ns = file_mnt_ns(fd);
+    if (mnt_ns && nstype != CLONE_NEWPID)
+        return enter_mnt_ns(p, mnt_ns);
     struct pid_ns *ns = file_pid_ns(fd);
-    if (!ns)
+    if (!ns || nstype == CLONE_NEWNS)
         return -EINVAL;
     if (!pid_ns_is_ancestor(proc_pid_ns(p), ns))
         return -EINVAL;

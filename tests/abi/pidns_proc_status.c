@@ -3,7 +3,7 @@
  * Pid, PPid and NSpid of the init, of a child, and of processes in a nested namespace (one
  * number per level, from this namespace down), /proc/PID/stat, the /proc/self link, the PID
  * directories listed, and the form of /proc/PID/ns/pid. Only this namespace's processes read
- * /proc: nest's /proc always shows the reader's namespace, Linux's the mounter's.
+ * /proc, the one mounted for it (a /proc shows its mounter's PID namespace).
  * ABI test: run inside "unshare -p -f --mount-proc" on Linux and nest's own unshare on nest;
  * tests/abi/run.py compares the outputs, which must be identical.
  */

@@ -92,13 +92,39 @@ def test_case3_root_view_shows_both_numbers_and_the_parent_chain(nest):
     status = nest.run("grep NSpid /proc/%s/status" % sleeps[0]["PID"])
     assert re.fullmatch(r"NSpid:\t%s\t\d" % sleeps[0]["PID"], status), status
 
-    inside = table(nest.run("nsenter -t %s -p ps" % ns_init["PID"]))
+    # The inside view needs the namespace's /proc too: a procfs shows the PID namespace of
+    # whoever mounted it, and unshare -p mounted one in its own mount namespace (-m).
+    inside = table(nest.run("nsenter -t %s -p -m ps" % ns_init["PID"]))
     assert [r["PID"] for r in inside][:3] == ["1", "2", "3"], inside
+    # Without -m, ps reads the root's /proc, as on Linux: root numbers, itself included.
+    outside = table(nest.run("nsenter -t %s -p ps -o pid,nspid,args" % ns_init["PID"]))
+    assert ns_init["PID"] in [r["PID"] for r in outside], outside
+    assert [r["NSPID"].count(",") for r in outside if r["COMMAND"] == "ps -o pid,nspid,args"] == [1], outside
 
     # SIGTERM, whose action is the default, does not reach the namespace's init...
     nest.run("kill %s" % ns_init["PID"])
     assert ns_init["PID"] in [r["PID"] for r in table(nest.run("ps -o pid,args"))], "init died of SIGTERM"
     # ...but SIGKILL from the root namespace does, and with it go the sleeps.
+    nest.run("kill -9 %s; wait" % ns_init["PID"])
+    assert "sleep" not in nest.run("ps -e")
+
+
+def test_mount_proc_ps_inside_shows_only_the_namespace_and_the_roots_ps_both_levels(nest):
+    nest.run("rm -f /tmp/inside")
+    nest.run("unshare -p -f --mount-proc sh -c 'sleep 100 & sleep 100 & ps > /tmp/inside; wait' &")
+    rows = ps_until(nest, "ps -o pid,ppid,nspid,args",
+                    lambda rows: sum(r["COMMAND"] == "sleep 100" for r in rows) == 2)
+    levels = sorted(r["NSPID"].count(",") for r in rows)
+    assert levels[0] == 0 and levels[-1] == 1, "the root's ps should show both levels: %s" % rows
+    inside = []
+    for _ in range(50):
+        inside = table(nest.run("cat /tmp/inside"))
+        if inside:
+            break
+    # Only the namespace's four processes (the sleeps may not have exec'd yet: no names).
+    assert [r["PID"] for r in inside] == ["1", "2", "3", "4"], inside
+    assert inside[-1]["CMD"] == "ps", inside
+    ns_init = [r for r in rows if r["NSPID"].endswith(",1")][0]
     nest.run("kill -9 %s; wait" % ns_init["PID"])
     assert "sleep" not in nest.run("ps -e")
 

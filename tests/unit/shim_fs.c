@@ -105,9 +105,29 @@ int printk(const char *fmt, ...)
     return n;
 }
 
-/* Host tests have no devices and no /proc. */
+/* Host tests have no devices and no /proc: mounting proc fails as if memory ran out. */
 void devices_init(void) {}
 void procfs_init(void) {}
+struct inode *procfs_create(struct pid_ns *ns)
+{
+    (void)ns;
+    return NULL;
+}
+struct pid_ns *proc_pid_ns(const struct proc *p)
+{
+    (void)p;
+    return NULL;
+}
+uint64_t ns_inum_alloc(void)
+{
+    static uint64_t next = 4026532000UL;
+    return next++;
+}
+__noreturn void panic(const char *fmt, ...)
+{
+    printf("panic: %s\n", fmt);
+    abort();
+}
 int device_open(struct file *file)
 {
     (void)file;
@@ -116,3 +136,6 @@ int device_open(struct file *file)
 
 /* Tests set the current process's working directory through this. */
 void shim_set_cwd(struct inode *dir) { shim_process.cwd = dir; }
+
+/* ... and its mount namespace (NULL: the first one). */
+void shim_set_mnt_ns(struct mnt_ns *ns) { shim_process.mnt_ns = ns; }

@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c kernel/fs/cpio.c kernel/fs/vfs.c kernel/fs/file.c kernel/fs/ramfs.c tests/unit/shim_fs.c
+// SOURCES: kernel/lib/string.c kernel/fs/cpio.c kernel/fs/vfs.c kernel/fs/file.c kernel/fs/ramfs.c kernel/fs/mount.c tests/unit/shim_fs.c
 /* test_cpio.c - the initramfs: the newc parser on good and broken archives (cpio.c), and
  * unpacking into the root ramfs with later archives replacing earlier files.
  */

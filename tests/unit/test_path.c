@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c kernel/fs/vfs.c kernel/fs/file.c kernel/fs/ramfs.c tests/unit/shim_fs.c
+// SOURCES: kernel/lib/string.c kernel/fs/vfs.c kernel/fs/file.c kernel/fs/ramfs.c kernel/fs/mount.c tests/unit/shim_fs.c
 /* test_path.c - path resolution and tree changes in ramfs, through the VFS (vfs.c, ramfs.c).
  *
  * Every test works in a directory of its own under the root, so the tests are independent.
@@ -8,6 +8,7 @@
 #include "fs.h"
 
 void shim_set_cwd(struct inode *dir);
+void shim_set_mnt_ns(struct mnt_ns *ns);
 extern int shim_frames_in_use;
 
 /* The error of looking path up (0 on success), dropping the inode found. */
@@ -378,6 +379,64 @@ TEST(getdents_lists_every_entry_once)
     file_put(dir);
 }
 
+TEST(a_tmpfs_mount_covers_its_directory_and_dot_dot_leaves_it)
+{
+    CHECK_EQ(vfs_mkdir(NULL, "/mnt", 0755), 0);
+    CHECK_EQ(make_file("/mnt/under", "hidden"), 0);
+    CHECK_EQ(do_mount("none", "/mnt", "tmpfs", MS_NOSUID), 0);
+    CHECK_EQ(lookup_error("/mnt/under", 0), -ENOENT);
+    CHECK_EQ(make_file("/mnt/inside", "x"), 0);
+    CHECK_EQ(lookup_error("/mnt/inside", 0), 0);
+    CHECK_EQ(ino_of("/mnt/..", 0), ino_of("/", 0));
+    CHECK_EQ(vfs_link(vfs_root(), NULL, "/mnt/root-link"), -EPERM);
+    CHECK_EQ(vfs_rmdir(NULL, "/mnt"), -EBUSY);
+    struct inode *dir;
+    CHECK_EQ(vfs_lookup_at(NULL, "/mnt", LOOKUP_DIRECTORY, &dir), 0);
+    char path[64];
+    CHECK_EQ(vfs_path_of(dir, path, sizeof(path)), 5);
+    CHECK_STR(path, "/mnt");
+    inode_put(dir);
+    char shown[256];
+    shown[mnt_ns_show(current_mnt_ns(), shown, sizeof(shown))] = 0;
+    CHECK_STR(shown, "rootfs / rootfs rw,relatime 0 0\nnone /mnt tmpfs rw,nosuid,relatime 0 0\n");
+    CHECK_EQ(do_umount("/mnt", 0), 0);
+    CHECK_EQ(lookup_error("/mnt/under", 0), 0);
+    CHECK_EQ(do_umount("/mnt", 0), -EINVAL);
+}
+
+TEST(mount_flags_are_checked_as_linux_does)
+{
+    CHECK_EQ(vfs_mkdir(NULL, "/flags", 0755), 0);
+    CHECK_EQ(do_mount("none", "/flags", "ext4", 0), -ENODEV);
+    CHECK_EQ(do_mount("none", "/nowhere", "tmpfs", 0), -ENOENT);
+    CHECK_EQ(do_mount("none", "/flags", NULL, 0), -EINVAL);
+    CHECK_EQ(do_mount("none", "/flags", "tmpfs", MS_BIND), -EINVAL);
+    CHECK_EQ(do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE), 0);
+    CHECK_EQ(do_mount(NULL, "/", NULL, MS_SHARED | MS_PRIVATE), -EINVAL);
+    CHECK_EQ(do_mount(NULL, "/flags", NULL, MS_PRIVATE), -EINVAL); /* not a mount's root */
+    CHECK_EQ(do_mount(NULL, "/flags", NULL, MS_REMOUNT | MS_NOSUID), -EINVAL);
+    CHECK_EQ(do_umount("/flags", 64), -EINVAL);
+    CHECK_EQ(do_umount("/", 0), -EBUSY);
+}
+
+TEST(a_mount_in_a_copied_namespace_is_not_seen_from_the_first)
+{
+    CHECK_EQ(vfs_mkdir(NULL, "/private", 0755), 0);
+    struct mnt_ns *first = current_mnt_ns(); /* the shim's process is in none: the first */
+    shim_set_mnt_ns(mnt_ns_copy(first));
+    CHECK_EQ(do_mount("none", "/private", "tmpfs", 0), 0);
+    CHECK_EQ(make_file("/private/mine", "x"), 0);
+    CHECK_EQ(lookup_error("/private/mine", 0), 0);
+    struct mnt_ns *copy = current_mnt_ns();
+    shim_set_mnt_ns(first);
+    CHECK_EQ(lookup_error("/private/mine", 0), -ENOENT);
+    shim_set_mnt_ns(copy);
+    CHECK_EQ(lookup_error("/private/mine", 0), 0);
+    shim_set_mnt_ns(NULL);
+    mnt_ns_put(copy);
+    CHECK_EQ(lookup_error("/private/mine", 0), -ENOENT);
+}
+
 int main(void)
 {
     vfs_init();
@@ -395,5 +454,8 @@ int main(void)
     RUN(open_flags_are_checked);
     RUN(getcwd_names_the_directory_from_the_root);
     RUN(getdents_lists_every_entry_once);
+    RUN(a_tmpfs_mount_covers_its_directory_and_dot_dot_leaves_it);
+    RUN(mount_flags_are_checked_as_linux_does);
+    RUN(a_mount_in_a_copied_namespace_is_not_seen_from_the_first);
     UNIT_EXIT();
 }

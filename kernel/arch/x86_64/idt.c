@@ -190,6 +190,7 @@ void trap_handler(struct trap_frame *tf)
 
     } else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
         int irq = tf->vector - IRQ_BASE;
+        cpu_stats.interrupts++;
         irq_dispatch(irq);
         pic_end_of_interrupt(irq);
     } else if (tf->vector == VECTOR_TIMER) {
