@@ -127,7 +127,6 @@ struct proc;
 
 /* The file systems' own st_dev values (anonymous devices, as Linux numbers them). */
 #define RAMFS_DEV MKDEV(0, 1)
-#define PROCFS_DEV MKDEV(0, 2)
 #define PIPEFS_DEV MKDEV(0, 3)
 #define NSFS_DEV MKDEV(0, 4) /* what /proc/N/ns/pid opens */
 #define ANON_INODE_DEV MKDEV(0, 5) /* files with no name: timerfd */
