@@ -62,6 +62,7 @@ static struct mount *mount_alloc(struct inode *root, struct inode *mountpoint, c
     memcpy(copy, path, length);
     m->path = copy;
     m->root = inode_get(root);
+    root->mounted_as_root++;
     m->mountpoint = mountpoint ? inode_get(mountpoint) : NULL;
     if (mountpoint)
         mountpoint->mounted++;
@@ -79,6 +80,8 @@ static void mount_free(struct mount *m)
         m->mountpoint->mounted--;
         inode_put(m->mountpoint);
     }
+    if (--m->root->mounted_as_root == 0 && strcmp(m->type, "tmpfs") == 0)
+        ramfs_clear(m->root); /* mounted nowhere any more: its files go, as on Linux */
     inode_put(m->root);
     kfree(m->path);
     kfree(m);

@@ -414,6 +414,29 @@ static const struct inode_ops ramfs_ops = {
     .release = ramfs_release,
 };
 
+/* See fs.h. Deepest first, without recursion (a tree's depth is the user's choice): step down
+ * into the first directory that still has entries, delete what has none, step back up when a
+ * directory is empty. Every round deletes an entry or moves once, so it ends. */
+void ramfs_clear(struct inode *root)
+{
+    struct inode *dir = root;
+    for (;;) {
+        struct list_head *entries = &dir_of(dir)->entries;
+        if (list_empty(entries)) {
+            if (dir == root)
+                return;
+            dir = dir->parent; /* its entry for dir keeps dir's parent alive */
+            continue;
+        }
+        struct ramfs_entry *entry = list_first_entry(entries, struct ramfs_entry, link);
+        struct inode *inode = entry->inode;
+        if (S_ISDIR(inode->mode) && !list_empty(&dir_of(inode)->entries))
+            dir = inode;
+        else
+            delete_entry(dir, entry);
+    }
+}
+
 /* The root directory: its ".." is itself, so its parent stays NULL. */
 struct inode *ramfs_create_root(uint32_t dev, mode_t mode)
 {

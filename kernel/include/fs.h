@@ -315,6 +315,8 @@ struct inode {
     struct inode *parent;        /* directories: where ".." leads (a reference); NULL for a
                                   * file system's root */
     int mounted;                 /* mounts over this directory, in every namespace */
+    int mounted_as_root;         /* a file system's root: mounts showing it, in every
+                                  * namespace (mount.c) */
     const struct inode_ops *ops; /* the file system's operations */
     const struct file_ops *fops; /* open regular files: NULL for the VFS's own */
     void *data;                  /* the file system's: entries, pages, a target... */
@@ -556,6 +558,9 @@ void cpio_unpack(const void *buf, size_t size, const char *module_name);
 
 /* The root directory of a new ramfs instance (the root file system, a tmpfs). */
 struct inode *ramfs_create_root(uint32_t dev, mode_t mode);
+/* Delete everything below root (a tmpfs no longer mounted anywhere): subdirectories hold
+ * their parents, so without this the tree would never be freed. */
+void ramfs_clear(struct inode *root);
 #define RAMFS_MAX_FILE_SIZE (512UL * 512 * 4096) /* two levels of page indexes: 1 GiB */
 
 #endif

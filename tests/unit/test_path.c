@@ -404,6 +404,21 @@ TEST(a_tmpfs_mount_covers_its_directory_and_dot_dot_leaves_it)
     CHECK_EQ(do_umount("/mnt", 0), -EINVAL);
 }
 
+TEST(unmounting_a_tmpfs_frees_its_files)
+{
+    CHECK_EQ(vfs_mkdir(NULL, "/scratch", 0755), 0);
+    int frames_before = shim_frames_in_use;
+    CHECK_EQ(do_mount("none", "/scratch", "tmpfs", 0), 0);
+    CHECK_EQ(vfs_mkdir(NULL, "/scratch/a", 0755), 0);
+    CHECK_EQ(vfs_mkdir(NULL, "/scratch/a/b", 0755), 0);
+    CHECK_EQ(make_file("/scratch/a/b/deep", "data"), 0);
+    CHECK_EQ(make_file("/scratch/top", "data"), 0);
+    CHECK(shim_frames_in_use > frames_before);
+    CHECK_EQ(do_umount("/scratch", MNT_DETACH), 0);
+    CHECK_EQ(shim_frames_in_use, frames_before);
+    CHECK_EQ(lookup_error("/scratch/top", 0), -ENOENT);
+}
+
 TEST(mount_flags_are_checked_as_linux_does)
 {
     CHECK_EQ(vfs_mkdir(NULL, "/flags", 0755), 0);
@@ -455,6 +470,7 @@ int main(void)
     RUN(getcwd_names_the_directory_from_the_root);
     RUN(getdents_lists_every_entry_once);
     RUN(a_tmpfs_mount_covers_its_directory_and_dot_dot_leaves_it);
+    RUN(unmounting_a_tmpfs_frees_its_files);
     RUN(mount_flags_are_checked_as_linux_does);
     RUN(a_mount_in_a_copied_namespace_is_not_seen_from_the_first);
     UNIT_EXIT();
