@@ -725,10 +725,13 @@ int vfs_path_of(struct inode *dir, char *buf, size_t size)
     return error ? error : (int)length;
 }
 
-/* See fs.h: path made absolute and tidied, without resolving symlinks. */
+/* See fs.h: path made absolute and tidied, without resolving symlinks. An absolute path
+ * never grows when tidied, so it needs no more than its own length (opening /proc/N/stat
+ * should not cost a page); a relative one starts from the directory's path. */
 char *vfs_absolute_path(struct inode *start, const char *path)
 {
-    char *out = kmalloc(PATH_MAX);
+    size_t size = path[0] == '/' ? strnlen(path, PATH_MAX - 1) + 1 : PATH_MAX;
+    char *out = kmalloc(size);
     if (!out)
         return NULL;
     size_t used = 0;
@@ -750,7 +753,7 @@ char *vfs_absolute_path(struct inode *start, const char *path)
             while (used > 0 && out[--used] != '/')
                 ;
         } else if (length > 0 && !is_dot(c, length)) {
-            if (used + 1 + length >= PATH_MAX) {
+            if (used + 1 + length >= size) {
                 kfree(out);
                 return NULL;
             }
@@ -763,6 +766,8 @@ char *vfs_absolute_path(struct inode *start, const char *path)
     if (used == 0)
         out[used++] = '/';
     out[used] = 0;
+    if (size < PATH_MAX)
+        return out;
     char *copy = kmalloc(used + 1);
     if (copy)
         memcpy(copy, out, used + 1);

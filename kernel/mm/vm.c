@@ -339,8 +339,9 @@ struct mm *mm_fork(struct mm *parent)
     return child;
 }
 
-/* Unmap one page of the address space arg (a struct mm). */
-static void drop_pte(uint64_t *pte, uint64_t va __unused, void *arg)
+/* Unmap one page of the address space arg (a struct mm, whose resident count drops: every
+ * caller must pass it). */
+static void unmap_page_of_mm(uint64_t *pte, uint64_t va __unused, void *arg)
 {
     struct mm *mm = arg;
     frame_unref(*pte & PTE_ADDRESS_MASK);
@@ -384,7 +385,7 @@ void mm_destroy(struct mm *mm)
         write_cr3(kernel_pml4_phys);
     while (mm->areas) { /* unlinked one by one: the walk may let others run */
         struct vm_area *a = mm->areas;
-        for_each_pte(mm->pml4, a->start, a->end, drop_pte, mm);
+        for_each_pte(mm->pml4, a->start, a->end, unmap_page_of_mm, mm);
         mm->areas = a->next;
         free_area(a);
     }
@@ -506,7 +507,7 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t length)
     for (struct vm_area **link = &mm->areas; *link;) {
         struct vm_area *a = *link;
         if (a->start >= start && a->end <= end) {
-            for_each_pte(mm->pml4, a->start, a->end, drop_pte, mm);
+            for_each_pte(mm->pml4, a->start, a->end, unmap_page_of_mm, mm);
             *link = a->next;
             free_area(a);
             mm->map_count--;
@@ -790,7 +791,7 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
         return -EINVAL;
     for (struct vm_area *a = mm->areas; a; a = a->next)
         if (a->end > start && a->start < end && !a->shared)
-            for_each_pte(mm->pml4, MAX(a->start, start), MIN(a->end, end), drop_pte, mm);
+            for_each_pte(mm->pml4, MAX(a->start, start), MIN(a->end, end), unmap_page_of_mm, mm);
     write_cr3(read_cr3());
     return 0;
 }

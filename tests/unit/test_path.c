@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include "fs.h"
+#include "mm.h"
 
 void shim_set_cwd(struct inode *dir);
 void shim_set_mnt_ns(struct mnt_ns *ns);
@@ -347,6 +348,32 @@ TEST(getcwd_names_the_directory_from_the_root)
     inode_put(dir);
 }
 
+/* vfs_absolute_path's result compared with expected, freed. */
+static void check_absolute(struct inode *start, const char *path, const char *expected)
+{
+    char *absolute = vfs_absolute_path(start, path);
+    CHECK(absolute != NULL);
+    if (absolute)
+        CHECK_STR(absolute, expected);
+    kfree(absolute);
+}
+
+TEST(absolute_paths_are_tidied_without_following_symlinks)
+{
+    CHECK_EQ(vfs_mkdir(NULL, "/abs", 0755), 0);
+    CHECK_EQ(vfs_mkdir(NULL, "/abs/sub", 0755), 0);
+    struct inode *dir;
+    CHECK_EQ(vfs_lookup("/abs/sub", false, &dir), 0);
+    check_absolute(NULL, "/a//b/../c/.", "/a/c");
+    check_absolute(NULL, "/", "/");
+    check_absolute(NULL, "/..", "/");
+    check_absolute(NULL, "//x/", "/x");
+    check_absolute(dir, "file", "/abs/sub/file");
+    check_absolute(dir, "../../up", "/up");
+    check_absolute(dir, ".", "/abs/sub");
+    inode_put(dir);
+}
+
 /* Collects the names getdents64 returns, space-separated. */
 static void list_directory(struct file *dir, char *names, size_t size)
 {
@@ -469,6 +496,7 @@ int main(void)
     RUN(open_flags_are_checked);
     RUN(getcwd_names_the_directory_from_the_root);
     RUN(getdents_lists_every_entry_once);
+    RUN(absolute_paths_are_tidied_without_following_symlinks);
     RUN(a_tmpfs_mount_covers_its_directory_and_dot_dot_leaves_it);
     RUN(unmounting_a_tmpfs_frees_its_files);
     RUN(mount_flags_are_checked_as_linux_does);
