@@ -219,6 +219,8 @@ static int mount_new(const char *source, const char *target, const char *type,
         error = -ENOMEM;
     else if (dir == vfs_root())
         error = -EINVAL; /* nest does not mount over "/" */
+    else if (procfs_owns(dir) && dir->parent)
+        error = -EINVAL; /* a directory inside /proc is a new inode at every lookup */
     if (!error)
         error = vfs_path_of(dir, path, PATH_MAX) < 0 ? -ENOENT : 0;
     if (!error)

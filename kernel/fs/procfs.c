@@ -1059,6 +1059,12 @@ struct mnt_ns *file_mnt_ns(int fd)
     return node ? node->mnt_ns : NULL;
 }
 
+/* See fs.h: is inode one of procfs's own (made anew by each lookup)? */
+bool procfs_owns(const struct inode *inode)
+{
+    return inode->ops == &procfs_ops || inode->ops == &magic_link_ops;
+}
+
 /* See fs.h: a new procfs instance (mount -t proc) showing the PID namespace ns. */
 struct inode *procfs_create(struct pid_ns *ns)
 {

@@ -518,6 +518,9 @@ size_t mnt_ns_show(struct mnt_ns *ns, char *buf, size_t size);
 void procfs_init(void);
 /* A new procfs instance showing the PID namespace ns: its root directory (mount.c). */
 struct inode *procfs_create(struct pid_ns *ns);
+/* Is inode made by procfs? Such an inode is made anew by each lookup, so nothing can be
+ * mounted over it (except an instance's root, which its mount keeps). */
+bool procfs_owns(const struct inode *inode);
 /* setns(): the PID namespace an open /proc/PID/ns/pid file stands for, or NULL if fd is
  * not such a file (a new reference is NOT taken). */
 struct pid_ns *file_pid_ns(int fd);
