@@ -416,7 +416,8 @@ static const struct inode_ops ramfs_ops = {
 
 /* See fs.h. Deepest first, without recursion (a tree's depth is the user's choice): step down
  * into the first directory that still has entries, delete what has none, step back up when a
- * directory is empty. Every round deletes an entry or moves once, so it ends. */
+ * directory is empty. Every round deletes an entry or moves once, so it ends; the tree is
+ * whole between rounds, so a round may let others run. */
 void ramfs_clear(struct inode *root)
 {
     struct inode *dir = root;
@@ -434,6 +435,7 @@ void ramfs_clear(struct inode *root)
             dir = inode;
         else
             delete_entry(dir, entry);
+        cond_resched();
     }
 }
 
