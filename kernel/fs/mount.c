@@ -27,6 +27,7 @@ struct mount {
 };
 
 static struct mnt_ns init_mnt_ns;
+static struct list_head all_mnt_ns = LIST_HEAD_INIT(all_mnt_ns); /* every namespace */
 static uint32_t next_anon_minor = 16; /* anonymous device numbers handed out so far */
 
 /* A device number of its own for a new file-system instance (as Linux's anonymous devices). */
@@ -62,25 +63,40 @@ static struct mount *mount_alloc(struct inode *root, struct inode *mountpoint, c
     memcpy(copy, path, length);
     m->path = copy;
     m->root = inode_get(root);
-    root->mounted_as_root++;
     m->mountpoint = mountpoint ? inode_get(mountpoint) : NULL;
-    if (mountpoint)
-        mountpoint->mounted++;
     strlcpy(m->source, source, sizeof(m->source));
     strlcpy(m->type, type, sizeof(m->type));
     m->flags = flags;
     return m;
 }
 
-/* Take a mount out of its namespace and free it. */
-static void mount_free(struct mount *m)
+/* Put a new mount at the end of ns's list. */
+static void mount_add(struct mnt_ns *ns, struct mount *m)
+{
+    list_add_tail(&m->link, &ns->mounts);
+    ns->mount_count++;
+}
+
+/* Is root shown by a mount of any namespace? */
+static bool still_mounted(const struct inode *root)
+{
+    struct mnt_ns *ns;
+    struct mount *m;
+    list_for_each_entry(ns, &all_mnt_ns, link)
+        list_for_each_entry(m, &ns->mounts, link)
+            if (m->root == root)
+                return true;
+    return false;
+}
+
+/* Take a mount out of ns and free it. */
+static void mount_free(struct mnt_ns *ns, struct mount *m)
 {
     list_del(&m->link);
-    if (m->mountpoint) {
-        m->mountpoint->mounted--;
+    ns->mount_count--;
+    if (m->mountpoint)
         inode_put(m->mountpoint);
-    }
-    if (--m->root->mounted_as_root == 0 && strcmp(m->type, "tmpfs") == 0)
+    if (strcmp(m->type, "tmpfs") == 0 && !still_mounted(m->root))
         ramfs_clear(m->root); /* mounted nowhere any more: its files go, as on Linux */
     inode_put(m->root);
     kfree(m->path);
@@ -93,10 +109,11 @@ void mount_init(struct inode *root)
     list_init(&init_mnt_ns.mounts);
     init_mnt_ns.refcount = 1; /* never freed */
     init_mnt_ns.inum = INIT_MNT_NS_INUM;
+    list_add_tail(&init_mnt_ns.link, &all_mnt_ns);
     struct mount *m = mount_alloc(root, NULL, "/", "rootfs", "rootfs", 0);
     if (!m)
         panic("mount: no memory for the root");
-    list_add_tail(&m->link, &init_mnt_ns.mounts);
+    mount_add(&init_mnt_ns, m);
 }
 
 void mnt_ns_get(struct mnt_ns *ns) { ns->refcount++; }
@@ -106,8 +123,9 @@ void mnt_ns_put(struct mnt_ns *ns)
 {
     if (!ns || --ns->refcount > 0)
         return;
+    list_del(&ns->link); /* first: its mounts no longer count as mounted */
     while (!list_empty(&ns->mounts))
-        mount_free(list_first_entry(&ns->mounts, struct mount, link));
+        mount_free(ns, list_first_entry(&ns->mounts, struct mount, link));
     kfree(ns);
 }
 
@@ -121,6 +139,7 @@ struct mnt_ns *mnt_ns_copy(struct mnt_ns *old)
     ns->refcount = 1;
     ns->inum = ns_inum_alloc();
     list_init(&ns->mounts);
+    list_add_tail(&ns->link, &all_mnt_ns);
     struct mount *m;
     list_for_each_entry(m, &old->mounts, link) {
         struct mount *copy =
@@ -129,7 +148,7 @@ struct mnt_ns *mnt_ns_copy(struct mnt_ns *old)
             mnt_ns_put(ns);
             return NULL;
         }
-        list_add_tail(&copy->link, &ns->mounts);
+        mount_add(ns, copy);
     }
     return ns;
 }
@@ -160,7 +179,7 @@ static struct mount *mount_rooted_at(struct mnt_ns *ns, const struct inode *dir)
 struct inode *mount_cross(struct inode *dir)
 {
     struct mount *m;
-    while (dir->mounted && (m = mount_over(current_mnt_ns(), dir))) {
+    while ((m = mount_over(current_mnt_ns(), dir))) {
         struct inode *root = inode_get(m->root);
         inode_put(dir);
         dir = root;
@@ -217,6 +236,8 @@ static int mount_new(const char *source, const char *target, const char *type,
     struct inode *root = NULL;
     if (!path)
         error = -ENOMEM;
+    else if (current_mnt_ns()->mount_count >= MOUNTS_MAX)
+        error = -ENOSPC;
     else if (dir == vfs_root())
         error = -EINVAL; /* nest does not mount over "/" */
     else if (procfs_owns(dir) && dir->parent)
@@ -231,7 +252,7 @@ static int mount_new(const char *source, const char *target, const char *type,
         error = m ? 0 : -ENOMEM;
     }
     if (m)
-        list_add_tail(&m->link, &current_mnt_ns()->mounts);
+        mount_add(current_mnt_ns(), m);
     if (root)
         inode_put(root);
     kfree(path);
@@ -300,7 +321,7 @@ int do_umount(const char *target, int flags)
         return -EAGAIN; /* marked for expiry; a second call would unmount an unused one */
     if (has_submounts(current_mnt_ns(), m))
         return -EBUSY;
-    mount_free(m);
+    mount_free(current_mnt_ns(), m);
     return 0;
 }
 

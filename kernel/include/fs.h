@@ -314,9 +314,6 @@ struct inode {
     struct timespec atime, mtime, ctime;
     struct inode *parent;        /* directories: where ".." leads (a reference); NULL for a
                                   * file system's root */
-    int mounted;                 /* mounts over this directory, in every namespace */
-    int mounted_as_root;         /* a file system's root: mounts showing it, in every
-                                  * namespace (mount.c) */
     const struct inode_ops *ops; /* the file system's operations */
     const struct file_ops *fops; /* open regular files: NULL for the VFS's own */
     void *data;                  /* the file system's: entries, pages, a target... */
@@ -493,7 +490,10 @@ struct mnt_ns {
     int refcount;            /* processes in it and open /proc/PID/ns/mnt files */
     uint64_t inum;           /* identity shown as mnt:[inum] */
     struct list_head mounts; /* struct mount (mount.c), oldest first; the first is "/" */
+    int mount_count;         /* entries of mounts: at most MOUNTS_MAX */
+    struct list_head link;   /* in the list of every namespace (mount.c) */
 };
+#define MOUNTS_MAX 1000 /* mounts per namespace; more is ENOSPC (Linux's fs.mount-max) */
 
 void mount_init(struct inode *root);     /* the first namespace, with "/" only */
 struct mnt_ns *mnt_ns_initial(void);
@@ -503,7 +503,8 @@ void mnt_ns_get(struct mnt_ns *ns);
 void mnt_ns_put(struct mnt_ns *ns);
 uint32_t anon_dev_alloc(void);           /* st_dev for a new file-system instance */
 /* Path walks: the root of what is mounted over dir in the current namespace (the newest
- * mount), or dir itself; consumes the reference on dir and returns one. */
+ * mount), or dir itself; consumes the reference on dir and returns one. A walk of the
+ * namespace's mounts (at most MOUNTS_MAX; usually two). */
 struct inode *mount_cross(struct inode *dir);
 /* ".." from dir: if dir is a mounted root, the directory it is mounted over (repeatedly);
  * else dir. No references change. */
