@@ -28,13 +28,19 @@ struct elf64_phdr {
 };
 
 #define ELF_MAX_PHDRS 32
+#define ELF_INTERP_MAX 256        /* longest interpreter path, NUL included */
+#define ELF_DYN_SPAN (1UL << 40)  /* an ET_DYN image's addresses all lie below this */
 
-/* What exec needs from a checked executable. */
+/* What exec needs from a checked executable. For a relocatable one (ET_DYN: a PIE, ld.so)
+ * every address here is relative to the base exec loads it at. */
 struct elf_image {
+    bool relocatable;      /* ET_DYN: exec chooses the base */
     uint64_t entry;
     uint64_t phdr_address; /* where the program headers are in memory (AT_PHDR) */
     uint16_t phnum;
+    uint64_t start;        /* lowest page of any segment */
     uint64_t end;          /* highest address of any segment: the heap starts after it */
+    char interp[ELF_INTERP_MAX]; /* PT_INTERP: the dynamic linker's path, "" if none */
     int load_count;
     struct elf64_phdr loads[ELF_MAX_PHDRS];
 };

@@ -39,8 +39,11 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define ELIBBAD 80
+#define ENOTSOCK 88
 #define ENOTSUP 95
 #define EOPNOTSUPP 95
+#define EAFNOSUPPORT 97
 #define ETIMEDOUT 110
 
 /* Kernel-internal: a system call interrupted by a signal whose handler asked for restart

@@ -73,6 +73,8 @@ struct vm_area {
  * allows 65530 in a tree; nest's list would make each call cost milliseconds under TCG. */
 #define MAX_MAP_COUNT 4096
 
+#define MM_AUXV_WORDS 48
+
 /* A user address space: its page tables and regions. */
 struct mm {
     uint64_t pml4;           /* physical address of the top page table */
@@ -89,6 +91,7 @@ struct mm {
     char *exe_path;          /* the program's absolute path (/proc/PID/exe), kmalloc'd, or NULL */
     uint64_t resident_pages; /* present pages in its page tables (VmRSS): counted as they are
                               * mapped and unmapped, so /proc need not walk the tables */
+    uint64_t saved_auxv[MM_AUXV_WORDS]; /* the auxv exec gave the program (/proc/PID/auxv) */
 };
 
 void vm_init(uint64_t highest_physical);

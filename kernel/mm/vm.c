@@ -318,6 +318,7 @@ struct mm *mm_fork(struct mm *parent)
         if (child->exe_path)
             memcpy(child->exe_path, parent->exe_path, length);
     }
+    memcpy(child->saved_auxv, parent->saved_auxv, sizeof(child->saved_auxv));
     struct vm_area **tail = &child->areas;
     for (struct vm_area *a = parent->areas; a; a = a->next) {
         struct vm_area *c = copy_area(a);

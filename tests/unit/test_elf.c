@@ -1,9 +1,9 @@
 // SOURCES: kernel/lib/string.c kernel/proc/elf.c
 /* test_elf.c - checking ELF64 executables before exec loads them (kernel/proc/elf.c).
  *
- * Each test builds the first page of a small static executable in memory (an ELF header,
- * then program headers at offset 64), spoils one thing, and checks that elf_check rejects
- * it with -ENOEXEC and a reason.
+ * Each test builds the first page of a small executable in memory (an ELF header, then
+ * program headers at offset 64), static or a PIE with an interpreter, spoils one thing, and
+ * checks that elf_check rejects it with -ENOEXEC and a reason.
  */
 #include "unit.h"
 
@@ -157,11 +157,103 @@ TEST(big_endian_is_rejected)
     CHECK_REJECTED("little-endian");
 }
 
-TEST(shared_object_is_rejected)
+TEST(relocatable_object_is_rejected)
 {
     build_valid();
-    eh()->type = 3; /* ET_DYN: a PIE or a library */
+    eh()->type = 1; /* ET_REL: a .o file */
     CHECK_REJECTED("ET_EXEC");
+    build_valid();
+    eh()->type = 4; /* ET_CORE */
+    CHECK_REJECTED("ET_DYN");
+}
+
+/* A PIE as gcc makes it: ET_DYN, the first segment at address 0. */
+static void build_pie(void)
+{
+    build_valid();
+    eh()->type = 3; /* ET_DYN */
+    eh()->entry = 0x1000;
+    ph(0)->vaddr = ph(0)->paddr = 0x40;
+    ph(1)->vaddr = ph(1)->paddr = 0;
+    ph(2)->vaddr = ph(2)->paddr = 0x3100;
+}
+
+TEST(pie_at_address_zero_is_accepted_as_relocatable)
+{
+    build_pie();
+    why = NULL;
+    CHECK_EQ(check(), 0);
+    CHECK(image.relocatable);
+    CHECK_EQ(image.start, 0);
+    CHECK_EQ(image.entry, 0x1000);
+    CHECK_EQ(image.phdr_address, 0x40);
+    CHECK_EQ(image.end, 0x6100);
+    CHECK_EQ(image.interp[0], 0);
+    build_valid();
+    CHECK_EQ(check(), 0);
+    CHECK(!image.relocatable);
+    CHECK_EQ(image.start, 0x400000);
+}
+
+TEST(pie_larger_than_its_span_is_rejected)
+{
+    build_pie();
+    ph(2)->vaddr = ELF_DYN_SPAN - 0x1000 + 0x100; /* the bss runs past the span */
+    CHECK_REJECTED("user space");
+    build_pie();
+    eh()->entry = ELF_DYN_SPAN;
+    CHECK_REJECTED("entry");
+}
+
+TEST(linux_os_abi_values_are_accepted_and_others_rejected)
+{
+    build_valid();
+    eh()->ident[7] = 3; /* ELFOSABI_GNU, as glibc's static programs say */
+    CHECK_EQ(check(), 0);
+    build_valid();
+    eh()->ident[7] = 9; /* ELFOSABI_FREEBSD */
+    CHECK_REJECTED("OS/ABI");
+}
+
+/* Add a PT_INTERP header (replacing PT_PHDR) naming path, stored at offset 0x300. */
+static void add_interp(const char *path, uint64_t size)
+{
+    *ph(0) = (struct elf64_phdr){.type = PT_INTERP, .flags = PF_R, .offset = 0x300,
+                                 .vaddr = 0x300, .filesz = size, .memsz = size, .align = 1};
+    memcpy(file.head + 0x300, path, strlen(path) + 1);
+}
+
+TEST(interpreter_path_is_collected)
+{
+    build_pie();
+    add_interp("/lib64/ld-linux-x86-64.so.2", 28);
+    why = NULL;
+    CHECK_EQ(check(), 0);
+    CHECK(strcmp(image.interp, "/lib64/ld-linux-x86-64.so.2") == 0);
+    CHECK_EQ(image.phdr_address, 0x40); /* found in the first segment instead */
+}
+
+TEST(malformed_interpreter_path_is_rejected)
+{
+    build_pie();
+    add_interp("/lib/ld.so", 8); /* the size stops before the NUL */
+    CHECK_REJECTED("NUL");
+    build_pie();
+    add_interp("/lib/ld.so", 16); /* a NUL inside the path */
+    CHECK_REJECTED("NUL");
+    build_pie();
+    add_interp("/lib/ld.so", 11);
+    ph(0)->offset = PAGE_SIZE - 4; /* runs off the first page */
+    CHECK_REJECTED("interpreter");
+    build_pie();
+    add_interp("/lib/ld.so", ELF_INTERP_MAX + 1);
+    CHECK_REJECTED("interpreter");
+    build_pie();
+    add_interp("/lib/ld.so", 11);
+    ph(2)->type = PT_INTERP;
+    ph(2)->offset = 0x300;
+    ph(2)->filesz = 11;
+    CHECK_REJECTED("more than one");
 }
 
 TEST(wrong_machine_is_rejected)
@@ -215,13 +307,6 @@ TEST(program_header_offset_that_wraps_around_is_rejected)
     eh()->phnum = 32;
     eh()->phoff = (uint64_t)0 - 1728; /* + 32 * 56 = 64, modulo 2^64 */
     CHECK_REJECTED("program headers");
-}
-
-TEST(interpreter_is_rejected)
-{
-    build_valid();
-    ph(0)->type = PT_INTERP;
-    CHECK_REJECTED("interpreter");
 }
 
 TEST(file_size_above_memory_size_is_rejected)
@@ -314,14 +399,18 @@ int main(void)
     RUN(header_shorter_than_an_elf_header_is_rejected);
     RUN(elf32_class_is_rejected);
     RUN(big_endian_is_rejected);
-    RUN(shared_object_is_rejected);
+    RUN(relocatable_object_is_rejected);
+    RUN(pie_at_address_zero_is_accepted_as_relocatable);
+    RUN(pie_larger_than_its_span_is_rejected);
+    RUN(linux_os_abi_values_are_accepted_and_others_rejected);
     RUN(wrong_machine_is_rejected);
     RUN(wrong_phentsize_is_rejected);
     RUN(no_program_headers_is_rejected);
     RUN(too_many_program_headers_is_rejected);
     RUN(program_headers_beyond_the_first_page_are_rejected);
     RUN(program_header_offset_that_wraps_around_is_rejected);
-    RUN(interpreter_is_rejected);
+    RUN(interpreter_path_is_collected);
+    RUN(malformed_interpreter_path_is_rejected);
     RUN(file_size_above_memory_size_is_rejected);
     RUN(segment_outside_the_file_is_rejected);
     RUN(segment_above_user_space_is_rejected);
