@@ -46,7 +46,11 @@
 #define SYS_alarm 37
 #define SYS_setitimer 38
 #define SYS_getpid 39
+#define SYS_sendfile 40
+#define SYS_socket 41
+#define SYS_connect 42
 #define SYS_clone 56
+#define SYS_socketpair 53
 #define SYS_fork 57
 #define SYS_vfork 58
 #define SYS_execve 59
@@ -114,6 +118,7 @@
 #define SYS_sched_getaffinity 204
 #define SYS_getdents64 217
 #define SYS_set_tid_address 218
+#define SYS_fadvise64 221
 #define SYS_timer_create 222
 #define SYS_timer_settime 223
 #define SYS_timer_gettime 224
@@ -234,6 +239,9 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void *user_arg);
 long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeout,
                uint32_t *user_addr2, uint32_t val3);
+long sys_set_robust_list(void *user_head, size_t length);
+long sys_socket(int domain, int type, int protocol);
+long sys_socketpair(int domain, int type, int protocol, int *user_fds);
 long sys_alarm(unsigned int seconds);
 long sys_getitimer(int which, void *user_value);
 long sys_setitimer(int which, const void *user_value, void *user_old);
@@ -286,6 +294,7 @@ long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
 long sys_dup3(int oldfd, int newfd, int flags);
 long sys_fcntl(int fd, int cmd, uint64_t arg);
+long sys_fadvise64(int fd, int64_t offset, int64_t length, int advice);
 long sys_ioctl(int fd, unsigned int cmd, uint64_t arg);
 long sys_access(const char *user_path, int mode);
 long sys_faccessat(int dirfd, const char *user_path, int mode);

@@ -8,6 +8,7 @@
  */
 #include "arch.h"
 #include "fs.h"
+#include "futex.h"
 #include "mm.h"
 #include "printk.h"
 #include "proc.h"
@@ -132,8 +133,10 @@ __noreturn void do_exit(int status)
     p->sig_pending = 0;
     itimer_real_exit(p);
     posix_timers_delete_all(p);
-    if (p->clear_child_tid && p->mm && p->mm->users > 1)
-        put_user(0, (int *)p->clear_child_tid);
+    /* Whoever shares the memory (vfork's parent) may wait on the word: zero it and wake. */
+    if (p->clear_child_tid && p->mm && p->mm->users > 1 &&
+        put_user(0, (int *)p->clear_child_tid) == 0)
+        futex_wake((uint32_t *)p->clear_child_tid, false, 1, FUTEX_BITSET_MATCH_ANY, NULL, 0);
     vfork_release(p);
     if (p->session == p->pid)
         tty_session_leader_exit(p); /* the terminal hangs up on the session's group */

@@ -357,6 +357,24 @@ static long duplicate_from(struct file *file, uint64_t lowest, bool close_on_exe
     return fd;
 }
 
+#define POSIX_FADV_NOREUSE 5
+
+/* posix_fadvise: hints about how a file will be read. nest reads nothing ahead and keeps
+ * every page, so a valid hint changes nothing. */
+long sys_fadvise64(int fd, int64_t offset, int64_t length, int advice)
+{
+    struct file *file = fd_get(fd);
+    if (!file)
+        return -EBADF;
+    long result = 0;
+    if (S_ISFIFO(inode_mode(file->inode)))
+        result = -ESPIPE;
+    else if (advice < 0 || advice > POSIX_FADV_NOREUSE || length < 0)
+        result = -EINVAL;
+    file_put(file);
+    return result;
+}
+
 long sys_fcntl(int fd, int cmd, uint64_t arg)
 {
     struct file *file = fd_get(fd);

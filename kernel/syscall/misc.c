@@ -1,8 +1,9 @@
 /* misc.c (syscall) - the small calls: uname, getrandom, sysinfo, reboot, syslog, the user
- * and group identity calls (nest has only root), and futex for a single-threaded process.
+ * and group identity calls (nest has only root), and futex (whose waiting is in proc/futex.c).
  */
 #include "arch.h"
 #include "fs.h"
+#include "futex.h"
 #include "log.h"
 #include "mm.h"
 #include "printk.h"
@@ -77,6 +78,18 @@ long sys_sysinfo(void *user_info)
     return copy_to_user(user_info, &si, sizeof(si));
 }
 
+/* Sockets: nest has no address family at all, so every socket is refused as Linux refuses
+ * one of a family it was built without. */
+long sys_socket(int domain, int type, int protocol)
+{
+    return -EAFNOSUPPORT;
+}
+
+long sys_socketpair(int domain, int type, int protocol, int *user_fds)
+{
+    return -EAFNOSUPPORT;
+}
+
 #define REBOOT_MAGIC1 0xfee1dead
 #define REBOOT_MAGIC2 672274793
 #define REBOOT_MAGIC2A 85072278
@@ -146,34 +159,67 @@ long sys_getresgid(uint32_t *user_r, uint32_t *user_e, uint32_t *user_s)
 
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
 
-/* With one thread per process nobody else can wake a futex waiter, so FUTEX_WAIT sleeps
- * until the value differs (at once), a signal or the timeout; FUTEX_WAKE wakes nobody. */
+/* The deadline for a futex wait (0: none): FUTEX_WAIT's timeout is relative, the bitset
+ * wait's absolute on the monotonic clock (or the real-time one). */
+static int futex_deadline(int cmd, bool realtime, const void *user_timeout, uint64_t *deadline)
+{
+    *deadline = 0;
+    if (!user_timeout)
+        return 0;
+    int64_t ns;
+    int err = timespec_from_user(user_timeout, &ns);
+    if (!err)
+        *deadline = clock_deadline(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, ns,
+                                   cmd == FUTEX_WAIT_BITSET);
+    return err;
+}
+
+/* futex(2): the waits and wakes glibc makes. Another process can wake a waiter only
+ * through memory both share (MAP_SHARED, or vfork's borrowed address space). */
 long sys_futex(uint32_t *user_addr, int op, uint32_t val, const void *user_timeout,
                uint32_t *user_addr2, uint32_t val3)
 {
-    int cmd = op & ~FUTEX_PRIVATE_FLAG;
-    if (cmd == FUTEX_WAKE)
-        return 0;
-    if (cmd != FUTEX_WAIT)
+    bool private = op & FUTEX_PRIVATE_FLAG, realtime = op & FUTEX_CLOCK_REALTIME;
+    int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
         return -ENOSYS;
-    uint32_t current;
-    if (get_user(current, user_addr) < 0)
-        return -EFAULT;
-    if (current != val)
-        return -EAGAIN;
-    int64_t timeout_ns = 0;
-    if (user_timeout) {
-        int err = timespec_from_user(user_timeout, &timeout_ns);
-        if (err)
-            return err;
+    uint64_t deadline;
+    int err;
+    switch (cmd) {
+    case FUTEX_WAIT:
+        val3 = FUTEX_BITSET_MATCH_ANY;
+        /* fall through */
+    case FUTEX_WAIT_BITSET:
+        err = futex_deadline(cmd, realtime, user_timeout, &deadline);
+        return err ? err : futex_wait(user_addr, private, val, deadline, val3);
+    case FUTEX_WAKE:
+        val3 = FUTEX_BITSET_MATCH_ANY;
+        /* fall through */
+    case FUTEX_WAKE_BITSET:
+        return futex_wake(user_addr, private, (int)MIN(val, (uint32_t)0x7fffffff), val3, NULL, 0);
+    case FUTEX_CMP_REQUEUE: {
+        uint32_t now;
+        if (get_user(now, user_addr) < 0)
+            return -EFAULT;
+        if (now != val3)
+            return -EAGAIN;
     }
-    uint64_t deadline = user_timeout ? clock_deadline(CLOCK_MONOTONIC, timeout_ns, false) : 0;
-    bool was = irq_save();
-    int err = sleep_on(NULL, deadline);
-    irq_restore(was);
-    return err == -ETIMEDOUT ? -ETIMEDOUT : -EINTR;
+        /* fall through */
+    case FUTEX_REQUEUE:
+        /* The timeout argument carries the number to requeue. */
+        return futex_wake(user_addr, private, (int)MIN(val, (uint32_t)0x7fffffff),
+                          FUTEX_BITSET_MATCH_ANY, user_addr2,
+                          (int)MIN((uint64_t)user_timeout, (uint64_t)0x7fffffff));
+    default:
+        return -ENOSYS;
+    }
 }
 
 /* klogctl: the kernel log (kernel/lib/log.c). Everyone is root, so everyone may. */

@@ -224,6 +224,17 @@ long sys_set_tid_address(int *user_tidptr)
     return proc_nr_for_current(current_proc());
 }
 
+/* glibc's struct robust_list_head: the list of robust mutexes a thread holds. */
+#define ROBUST_LIST_HEAD_SIZE 24
+
+/* set_robust_list: accepted so that glibc starts, but nest keeps no list and does not walk
+ * it at exit: a robust mutex in shared memory held by a process that dies is not marked
+ * FUTEX_OWNER_DIED (nest has no threads, the usual users of robust mutexes). */
+long sys_set_robust_list(void *user_head, size_t length)
+{
+    return length == ROBUST_LIST_HEAD_SIZE ? 0 : -EINVAL;
+}
+
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

@@ -42,7 +42,8 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(readlinkat), ENTRY(fchmodat), ENTRY(faccessat), ENTRY(pselect6), ENTRY(ppoll),
     ENTRY(unshare), ENTRY(utimensat), ENTRY(timerfd_create), ENTRY(timerfd_settime),
     ENTRY(timerfd_gettime), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
-    ENTRY(setns), ENTRY(renameat2), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
+    ENTRY(setns), ENTRY(renameat2), ENTRY(set_robust_list), ENTRY(fadvise64),
+    ENTRY(socket), ENTRY(socketpair), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
     ENTRY(trace),
 };
 
