@@ -8,6 +8,8 @@ CC := gcc
 LD := ld
 MUSL_CC := musl-gcc
 PYTHON := /usr/bin/python3
+# Debian's busybox-static: the toolbox beside nest's own programs (tools/mkinitramfs.sh)
+BUSYBOX := /bin/busybox
 
 CMDLINE ?= console=ttyS0
 QEMU_MEMORY ?= 512M
@@ -136,9 +138,9 @@ $(foreach source,$(LAB_TEST_SOURCES),$(eval $(call lab_test_rule,$(source))))
 
 # The root file system, and the test programs as a second boot module (tests.cpio, /tests):
 # test ISOs load both, the everyday ISO only the first, which keeps its boot fast.
-$(BUILD)/initramfs.cpio: $(USER_BIN) tools/mkinitramfs.sh $(wildcard userland/etc/*)
+$(BUILD)/initramfs.cpio: $(USER_BIN) tools/mkinitramfs.sh $(wildcard userland/etc/*) $(BUSYBOX)
 	@echo "  CPIO    $@"
-	$(Q)tools/mkinitramfs.sh $(BUILD)/initramfs $@ $(USER_BIN)
+	$(Q)tools/mkinitramfs.sh --busybox $(BUSYBOX) $(BUILD)/initramfs $@ $(USER_BIN)
 
 $(BUILD)/tests.cpio: $(ABI_BIN) $(NEST_TEST_BIN) $(LAB_TEST_BIN) tools/mkinitramfs.sh
 	@echo "  CPIO    $@"

@@ -4,7 +4,7 @@
 # the exact command to run and fails.
 set -eu
 packages="gcc make binutils gdb grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools \
-qemu-system-x86 ovmf gnu-efi cpio musl-tools python3 python3-pytest python3-pexpect util-linux procps"
+qemu-system-x86 ovmf gnu-efi cpio musl-tools python3 python3-pytest python3-pexpect util-linux procps busybox-static"
 
 missing=""
 for p in $packages; do

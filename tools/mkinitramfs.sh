@@ -1,15 +1,25 @@
 #!/bin/sh
-# mkinitramfs.sh STAGING OUT.cpio PROGRAM...
+# mkinitramfs.sh [--busybox BUSYBOX] STAGING OUT.cpio PROGRAM...
 # mkinitramfs.sh --tests-only STAGING OUT.cpio TEST_PROGRAM...
 # Lay out nest's root file system and pack it as a cpio "newc" archive: programs in /bin
 # (init also as /sbin/init), /etc, and empty /tmp, /dev and /proc mount points. With
+# --busybox, Debian's static busybox goes in too, as /bin/busybox with links for the tools
+# nest does not write itself (BUSYBOX_APPLETS); nest's own programs keep their names. With
 # --tests-only, an archive holding just /tests/PROGRAM...: a second boot module, unpacked
 # over the first.
 set -eu
-tests_only=0
+# (Debian's busybox-static has no pgrep or pkill: pidof and killall stand in.)
+BUSYBOX_APPLETS="ash tail cp mv touch env printf test [ [[ pidof killall top sort date id \
+find tee sed awk vi less more xargs du df free uptime basename dirname cut tr uniq expr seq \
+stat ln chmod rmdir sync which whoami hostname tac md5sum sha256sum od hexdump diff cmp yes \
+timeout watch time nproc realpath readlink mktemp dd gzip gunzip tar pwd"
+tests_only=0 busybox=""
 if [ "$1" = "--tests-only" ]; then
     tests_only=1
     shift
+elif [ "$1" = "--busybox" ]; then
+    busybox=$2
+    shift 2
 fi
 staging=$1 out=$2
 shift 2
@@ -33,10 +43,23 @@ done
 if [ -f "$staging/bin/init" ]; then
     mv "$staging/bin/init" "$staging/sbin/init"
 fi
+if [ -n "$busybox" ]; then
+    if readelf -l "$busybox" | grep -q 'Requesting program interpreter'; then
+        echo "mkinitramfs.sh: $busybox is not static: install busybox-static" >&2
+        exit 1
+    fi
+    install -m 755 "$busybox" "$staging/bin/busybox"
+    for applet in $BUSYBOX_APPLETS; do
+        [ -e "$staging/bin/$applet" ] || ln -s busybox "$staging/bin/$applet"
+    done
+fi
 here=$(dirname "$0")
 if [ -d "$here/../userland/etc" ]; then
     cp -r "$here/../userland/etc/." "$staging/etc/"
 fi
 printf 'nest\n' > "$staging/etc/hostname"
+# Names for the one user and group, for id, ls -l and ps (busybox's and Debian's read them).
+[ -e "$staging/etc/passwd" ] || printf 'root:x:0:0:root:/root:/bin/sh\n' > "$staging/etc/passwd"
+[ -e "$staging/etc/group" ] || printf 'root:x:0:\n' > "$staging/etc/group"
 outabs=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 (cd "$staging" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 > "$outabs")
