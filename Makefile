@@ -44,7 +44,7 @@ NEST_TEST_BIN := $(addprefix $(BUILD)/nest-tests/,$(NEST_TEST_PROGRAMS))
 LAB_TEST_SOURCES := $(wildcard tests/labs/*/*.c)
 LAB_TEST_BIN := $(addprefix $(BUILD)/lab-tests/,$(basename $(notdir $(LAB_TEST_SOURCES))))
 
-.PHONY: all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
+.PHONY: rootfs all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
 	bench deps clean help iso labs grade handout regrade labcheck
 all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/tests.cpio $(BUILD)/nest.iso \
 	$(BUILD)/nest-efi.img \
@@ -53,6 +53,8 @@ all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/tests.cpio $(BUILD)/ne
 help:
 	@echo "make            build build/kernel.elf, build/initramfs.cpio, build/nest.iso"
 	@echo "make run        boot the ISO in QEMU (BIOS), serial console on this terminal"
+	@echo "make rootfs     build/debian.cpio from Debian packages (tools/debian-packages.txt)"
+	@echo "make run ROOTFS=debian   boot nest into Debian's bash (nest's programs in /nest/bin)"
 	@echo "make run-uefi   the same ISO under UEFI firmware (OVMF), through GRUB"
 	@echo "make run-efi    boot build/nest-efi.img with nest's own UEFI loader (no GRUB)"
 	@echo "make run-gui    like run, with a QEMU window showing nest's screen console"
@@ -156,6 +158,22 @@ $(BUILD)/nest.iso: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio iso/boot/grub/gru
 
 iso: $(BUILD)/nest.iso
 
+# ---- the Debian root file system (make rootfs; make run ROOTFS=debian) ----
+
+# Debian's bash, run once by nest's init (/nest/bin/init): leaving it powers off.
+DEBIAN_CMDLINE := console=ttyS0 init=/sbin/init -- /bin/bash
+ROOTFS ?= nest
+
+rootfs: $(BUILD)/debian.cpio
+
+$(BUILD)/debian.cpio: tools/mkrootfs-debian.py tools/debian-packages.txt $(USER_BIN)
+	@echo "  ROOTFS  $@"
+	$(Q)$(PYTHON) tools/mkrootfs-debian.py --build $(BUILD) --out $@ $(USER_BIN)
+
+$(BUILD)/nest-debian.iso: $(BUILD)/kernel.elf $(BUILD)/debian.cpio iso/boot/grub/grub.cfg tools/mkiso.sh
+	@echo "  ISO     $@"
+	$(Q)tools/mkiso.sh $@ "$(DEBIAN_CMDLINE)" $(BUILD)/kernel.elf $(BUILD)/debian.cpio
+
 -include boot/efi/Makefile.inc
 include tools/bench.mk
 
@@ -164,13 +182,12 @@ compile_commands.json: Makefile $(KERNEL_C)
 
 # ---- run and debug ----
 
-# deps comes first and the build after it (a recursive make): as two prerequisites, make -j
-# would start building before the packages are installed.
-BUILD_ALL = @$(MAKE) --no-print-directory all
+RUN_ISO := $(if $(filter debian,$(ROOTFS)),$(BUILD)/nest-debian.iso,$(BUILD)/nest.iso)
 
 run: deps
 	$(BUILD_ALL)
-	tools/qemu.sh --iso $(BUILD)/nest.iso --memory $(QEMU_MEMORY) --accel $(ACCEL) --smp $(SMP)
+	$(if $(filter debian,$(ROOTFS)),@$(MAKE) --no-print-directory $(RUN_ISO))
+	tools/qemu.sh --iso $(RUN_ISO) --memory $(QEMU_MEMORY) --accel $(ACCEL) --smp $(SMP)
 
 run-uefi: deps
 	$(BUILD_ALL)
