@@ -119,10 +119,17 @@ $(BUILD)/userland/%: userland/%.c
 	@echo "  MUSL    $<"
 	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
 
-$(BUILD)/abi/%: tests/abi/%.c
+# A test whose first line is "// ABI: glibc FLAGS" is a glibc program, built by gcc with FLAGS.
+$(BUILD)/abi/%: tests/abi/%.c $(wildcard tests/abi/*.h)
 	@mkdir -p $(dir $@)
-	@echo "  MUSL    $<"
-	$(Q)$(MUSL_CC) $(USER_CFLAGS) -o $@ $<
+	$(Q)glibc_flags=$$(sed -n '1s|^// ABI: glibc||p' $<); \
+	if head -1 $< | grep -q '^// ABI: glibc'; then \
+		echo "  GCC     $<"; \
+		$(CC) $$glibc_flags -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<; \
+	else \
+		echo "  MUSL    $<"; \
+		$(MUSL_CC) $(USER_CFLAGS) -o $@ $<; \
+	fi
 
 $(BUILD)/nest-tests/%: tests/nest/%.c
 	@mkdir -p $(dir $@)

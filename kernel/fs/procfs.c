@@ -52,6 +52,7 @@ enum node_kind {
     NODE_STATUS,       /* /proc/N/status */
     NODE_CMDLINE,      /* /proc/N/cmdline */
     NODE_ENVIRON,      /* /proc/N/environ */
+    NODE_AUXV,         /* /proc/N/auxv */
     NODE_COMM,         /* /proc/N/comm */
     NODE_MOUNTS,       /* /proc/N/mounts */
     NODE_EXE,          /* /proc/N/exe, a symlink to the program */
@@ -109,6 +110,7 @@ static const struct entry pid_entries[] = {
     {"stat", NODE_STAT, S_IFREG | 0444},     {"statm", NODE_STATM, S_IFREG | 0444},
     {"status", NODE_STATUS, S_IFREG | 0444}, {"cmdline", NODE_CMDLINE, S_IFREG | 0444},
     {"environ", NODE_ENVIRON, S_IFREG | 0400}, {"comm", NODE_COMM, S_IFREG | 0444},
+    {"auxv", NODE_AUXV, S_IFREG | 0400},
     {"mounts", NODE_MOUNTS, S_IFREG | 0444}, {"exe", NODE_EXE, S_IFLNK | 0777},
     {"cwd", NODE_CWD, S_IFLNK | 0777},       {"root", NODE_ROOT_LINK, S_IFLNK | 0777},
     {"fd", NODE_FD_DIR, S_IFDIR | 0500},     {"ns", NODE_NS_DIR, S_IFDIR | 0511},
@@ -119,7 +121,8 @@ static const struct entry ns_entries[] = {
 };
 
 static const struct inode_ops procfs_ops, magic_link_ops;
-static const struct file_ops text_ops, memory_ops, ns_last_pid_ops, namespace_file_ops;
+static const struct file_ops text_ops, memory_ops, auxv_ops, ns_last_pid_ops,
+    namespace_file_ops;
 
 /* The fixed entries of a directory kind (none for files). */
 static const struct entry *entries_of(enum node_kind kind, size_t *count)
@@ -188,6 +191,8 @@ static const struct file_ops *node_file_ops(enum node_kind kind)
     case NODE_CMDLINE:
     case NODE_ENVIRON:
         return &memory_ops;
+    case NODE_AUXV:
+        return &auxv_ops;
     case NODE_NS_LAST_PID:
         return &ns_last_pid_ops;
     case NODE_PID_NS:
@@ -985,6 +990,31 @@ static ssize_t memory_read(struct file *file, void *user_buf, size_t n, uint64_t
         *offset += (uint64_t)result;
     return result;
 }
+
+/* /proc/N/auxv: the auxiliary vector exec gave the program, AT_NULL included (binary). */
+static ssize_t auxv_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+{
+    struct proc *p = node_process(file->inode->data);
+    struct mm *mm = p ? live_mm(p) : NULL;
+    if (!p)
+        return -ESRCH;
+    size_t words = 0;
+    while (mm && words + 2 < MM_AUXV_WORDS && mm->saved_auxv[words] != 0)
+        words += 2;
+    size_t size = mm ? (words + 2) * sizeof(uint64_t) : 0;
+    if (*offset >= size)
+        return 0;
+    size_t count = MIN(n, size - *offset);
+    if (copy_to_user(user_buf, (const char *)mm->saved_auxv + *offset, count))
+        return -EFAULT;
+    *offset += count;
+    return (ssize_t)count;
+}
+
+static const struct file_ops auxv_ops = {
+    .read = auxv_read,
+    .lseek = generic_file_lseek,
+};
 
 /* Writing a number to ns_last_pid sets the reader's namespace's allocation cursor: the
  * next process there gets the number after it (CRIU's trick; root only, and all are root). */

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """run.py - nest's ABI differential tests: the same static binaries on Linux and on nest.
 
-Each tests/abi/NAME.c is built by make into BUILD/abi/NAME and installed on nest as /tests/NAME.
+Each tests/abi/NAME.c is built by make into BUILD/abi/NAME and installed on nest as /tests/NAME
+(with musl, or with the host's gcc and glibc when its first line is "// ABI: glibc FLAGS"; the
+host's ld.so and libc then come along in the extra module).
 This script runs every one of them on the Linux host (as root; under "unshare -p -f --mount-proc"
 when the source's first line is "// ABI: pidns"), then boots nest in QEMU with an extra
 initramfs module holding /tests/run-abi, a shell script that runs them all between markers, and
@@ -165,18 +167,39 @@ def run_abi_script(tests):
     return "\n".join(lines) + "\n"
 
 
+# The host's glibc runtime, for the dynamically linked glibc tests (loader_dynamic): laid out
+# as on Debian, /lib64's ld.so a link into /lib/x86_64-linux-gnu.
+GLIBC_DIR = "lib/x86_64-linux-gnu"
+GLIBC_FILES = ["ld-linux-x86-64.so.2", "libc.so.6"]
+LD_SO_LINK = "lib64/ld-linux-x86-64.so.2"
+
+
+def add_glibc_runtime(staging):
+    """Copy the host's ld.so and libc into STAGING; return the archive's new paths."""
+    os.makedirs(os.path.join(staging, GLIBC_DIR))
+    os.makedirs(os.path.join(staging, "lib64"))
+    names = ["lib", GLIBC_DIR, "lib64", LD_SO_LINK]
+    for name in GLIBC_FILES:
+        shutil.copy(os.path.realpath(os.path.join("/", GLIBC_DIR, name)),
+                    os.path.join(staging, GLIBC_DIR, name))
+        names.append(GLIBC_DIR + "/" + name)
+    os.symlink("/" + GLIBC_DIR + "/" + GLIBC_FILES[0], os.path.join(staging, LD_SO_LINK))
+    return names
+
+
 def make_module(tests, directory):
-    """A cpio newc archive holding /tests/run-abi; returns its path."""
+    """A cpio newc archive holding /tests/run-abi and the glibc runtime; returns its path."""
     staging = os.path.join(directory, "staging")
     os.makedirs(os.path.join(staging, "tests"))
     script = os.path.join(staging, "tests", "run-abi")
     with open(script, "w", encoding="utf-8") as out:
         out.write(run_abi_script(tests))
     os.chmod(script, 0o755)
+    names = ["tests/run-abi"] + add_glibc_runtime(staging)
     archive = os.path.join(directory, "abi-tests.cpio")
     with open(archive, "wb") as out:
         subprocess.run(["cpio", "--quiet", "-o", "-H", "newc", "--owner=0:0"], cwd=staging,
-                       input=b"tests/run-abi\n", stdout=out, check=True)
+                       input="\n".join(names).encode() + b"\n", stdout=out, check=True)
     return archive
 
 
