@@ -50,6 +50,8 @@
 #define SYS_socket 41
 #define SYS_connect 42
 #define SYS_clone 56
+#define SYS_getsockname 51
+#define SYS_getpeername 52
 #define SYS_socketpair 53
 #define SYS_fork 57
 #define SYS_vfork 58
@@ -102,6 +104,8 @@
 #define SYS_rt_sigpending 127
 #define SYS_rt_sigsuspend 130
 #define SYS_sigaltstack 131
+#define SYS_statfs 137
+#define SYS_fstatfs 138
 #define SYS_getpriority 140
 #define SYS_setpriority 141
 #define SYS_prctl 157
@@ -112,6 +116,12 @@
 #define SYS_umount2 166
 #define SYS_reboot 169
 #define SYS_gettid 186
+#define SYS_getxattr 191
+#define SYS_lgetxattr 192
+#define SYS_fgetxattr 193
+#define SYS_listxattr 194
+#define SYS_llistxattr 195
+#define SYS_flistxattr 196
 #define SYS_tkill 200
 #define SYS_time 201
 #define SYS_futex 202
@@ -295,6 +305,16 @@ long sys_dup2(int oldfd, int newfd);
 long sys_dup3(int oldfd, int newfd, int flags);
 long sys_fcntl(int fd, int cmd, uint64_t arg);
 long sys_fadvise64(int fd, int64_t offset, int64_t length, int advice);
+long sys_statfs(const char *user_path, void *user_buf);
+long sys_fstatfs(int fd, void *user_buf);
+long sys_getxattr(const char *user_path, const char *user_name, void *user_value, size_t size);
+long sys_lgetxattr(const char *user_path, const char *user_name, void *user_value, size_t size);
+long sys_fgetxattr(int fd, const char *user_name, void *user_value, size_t size);
+long sys_listxattr(const char *user_path, char *user_list, size_t size);
+long sys_llistxattr(const char *user_path, char *user_list, size_t size);
+long sys_flistxattr(int fd, char *user_list, size_t size);
+long sys_getsockname(int fd, void *user_addr, int *user_length);
+long sys_getpeername(int fd, void *user_addr, int *user_length);
 long sys_ioctl(int fd, unsigned int cmd, uint64_t arg);
 long sys_access(const char *user_path, int mode);
 long sys_faccessat(int dirfd, const char *user_path, int mode);

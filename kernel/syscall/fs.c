@@ -465,6 +465,129 @@ long sys_newfstatat(int dirfd, const char *user_path, void *user_st, int flags)
     return error;
 }
 
+/* struct statfs as Linux x86-64 lays it out. */
+struct statfs {
+    int64_t f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int32_t f_fsid[2];
+    int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+#define RAMFS_MAGIC 0x858458f6
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PIPEFS_MAGIC 0x50495045
+#define ST_VALID 0x20
+
+/* What Linux's ramfs, procfs and pipefs report: a type and a block size, no block counts
+ * (they have no size of their own). A tmpfs is a ramfs instance here and says so. */
+static int copy_statfs_to_user(const struct inode *inode, void *user_buf)
+{
+    struct statfs st;
+    memset(&st, 0, sizeof(st));
+    st.f_type = procfs_owns(inode) ? PROC_SUPER_MAGIC
+                : inode->dev == PIPEFS_DEV ? PIPEFS_MAGIC : RAMFS_MAGIC;
+    st.f_bsize = st.f_frsize = PAGE_SIZE;
+    st.f_namelen = NAME_MAX;
+    st.f_fsid[0] = (int32_t)inode->dev;
+    st.f_flags = ST_VALID;
+    return copy_to_user(user_buf, &st, sizeof(st));
+}
+
+long sys_statfs(const char *user_path, void *user_buf)
+{
+    struct inode *inode;
+    int error = lookup_at(AT_FDCWD, user_path, 0, &inode);
+    if (error)
+        return error;
+    error = copy_statfs_to_user(inode, user_buf);
+    inode_put(inode);
+    return error;
+}
+
+long sys_fstatfs(int fd, void *user_buf)
+{
+    if (fd == AT_FDCWD)
+        return -EBADF;
+    struct inode *inode;
+    int error = inode_of_fd(fd, &inode);
+    if (error)
+        return error;
+    error = copy_statfs_to_user(inode, user_buf);
+    inode_put(inode);
+    return error;
+}
+
+/* Extended attributes: nest's file systems have none, and say so as Linux's do when they
+ * lack xattr support (EOPNOTSUPP), once the file is found. */
+static long no_xattrs_at(const char *user_path, int at_flags)
+{
+    struct inode *inode;
+    int error = lookup_at(AT_FDCWD, user_path, at_flags, &inode);
+    if (error)
+        return error;
+    inode_put(inode);
+    return -EOPNOTSUPP;
+}
+
+static long no_xattrs_fd(int fd)
+{
+    struct inode *inode;
+    int error = fd == AT_FDCWD ? -EBADF : inode_of_fd(fd, &inode);
+    if (error)
+        return error;
+    inode_put(inode);
+    return -EOPNOTSUPP;
+}
+
+long sys_getxattr(const char *user_path, const char *user_name, void *user_value, size_t size)
+{
+    return no_xattrs_at(user_path, 0);
+}
+
+long sys_lgetxattr(const char *user_path, const char *user_name, void *user_value, size_t size)
+{
+    return no_xattrs_at(user_path, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fgetxattr(int fd, const char *user_name, void *user_value, size_t size)
+{
+    return no_xattrs_fd(fd);
+}
+
+long sys_listxattr(const char *user_path, char *user_list, size_t size)
+{
+    return no_xattrs_at(user_path, 0);
+}
+
+long sys_llistxattr(const char *user_path, char *user_list, size_t size)
+{
+    return no_xattrs_at(user_path, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_flistxattr(int fd, char *user_list, size_t size)
+{
+    return no_xattrs_fd(fd);
+}
+
+/* getsockname, getpeername: no descriptor is ever a socket on nest. */
+static long not_a_socket(int fd)
+{
+    struct file *file = fd_get(fd);
+    if (!file)
+        return -EBADF;
+    file_put(file);
+    return -ENOTSOCK;
+}
+
+long sys_getsockname(int fd, void *user_addr, int *user_length)
+{
+    return not_a_socket(fd);
+}
+
+long sys_getpeername(int fd, void *user_addr, int *user_length)
+{
+    return not_a_socket(fd);
+}
+
 long sys_stat(const char *user_path, void *user_st)
 {
     return sys_newfstatat(AT_FDCWD, user_path, user_st, 0);

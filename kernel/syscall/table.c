@@ -43,7 +43,9 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(unshare), ENTRY(utimensat), ENTRY(timerfd_create), ENTRY(timerfd_settime),
     ENTRY(timerfd_gettime), ENTRY(dup3), ENTRY(pipe2), ENTRY(prlimit64),
     ENTRY(setns), ENTRY(renameat2), ENTRY(set_robust_list), ENTRY(fadvise64),
-    ENTRY(socket), ENTRY(socketpair), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
+    ENTRY(socket), ENTRY(socketpair), ENTRY(getsockname), ENTRY(getpeername), ENTRY(statfs),
+    ENTRY(fstatfs), ENTRY(getxattr), ENTRY(lgetxattr), ENTRY(fgetxattr), ENTRY(listxattr),
+    ENTRY(llistxattr), ENTRY(flistxattr), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
     ENTRY(trace),
 };
 
