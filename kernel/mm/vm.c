@@ -520,7 +520,37 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t length)
     return 0;
 }
 
-/* Add a region (replacing whatever was mapped there, as MAP_FIXED does). */
+/* Can b, which starts where a ends, become part of a? Only if nothing about a page would
+ * change: the same protection and kind, and for a file the data continuing without a gap. */
+static bool can_merge(const struct vm_area *a, const struct vm_area *b)
+{
+    if (a->end != b->start || a->prot != b->prot || a->shared != b->shared ||
+        a->file != b->file || a->past_eof_faults != b->past_eof_faults)
+        return false;
+    return !a->file || (a->file_size == a->end - a->start &&
+                        b->file_offset == a->file_offset + (a->end - a->start));
+}
+
+/* Merge neighbouring regions that differ in nothing, as Linux does: after mprotect puts a
+ * split region's pieces back to one protection, or brk grows the heap, one region remains. */
+static void merge_areas(struct mm *mm)
+{
+    for (struct vm_area *a = mm->areas; a && a->next;) {
+        struct vm_area *b = a->next;
+        if (!can_merge(a, b)) {
+            a = b;
+            continue;
+        }
+        a->end = b->end;
+        a->file_size += b->file_size;
+        a->next = b->next;
+        free_area(b);
+        mm->map_count--;
+    }
+}
+
+/* Add a region (replacing whatever was mapped there, as MAP_FIXED does). Anonymous memory
+ * merges with its neighbours; a file mapping stays a region of its own (mmap marks it). */
 int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool shared,
                 struct inode *file, uint64_t offset, uint64_t file_size)
 {
@@ -543,6 +573,8 @@ int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool s
     a->next = *link;
     *link = a;
     mm->map_count++;
+    if (!file)
+        merge_areas(mm);
     return 0;
 }
 
@@ -581,6 +613,7 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot)
             for_each_pte(mm->pml4, a->start, a->end, protect_one_pte, &w);
         }
     }
+    merge_areas(mm);
     write_cr3(read_cr3());
     return 0;
 }
