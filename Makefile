@@ -220,6 +220,7 @@ gdb-uefi: deps
 
 test: deps
 	$(BUILD_ALL)
+	@$(MAKE) --no-print-directory $(BUILD)/debian.cpio
 	@tools/run-tests.sh
 
 # One part of make test each (their output, not the summary line).
@@ -232,6 +233,7 @@ abi-test: deps
 
 system-test: deps
 	$(BUILD_ALL)
+	@$(MAKE) --no-print-directory $(BUILD)/debian.cpio
 	@BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 
 # ---- coursework labs (docs/labs/README.md) ----

@@ -143,9 +143,11 @@ def finish(staging):
     for path, text in ETC_FILES.items():
         with open(os.path.join(staging, path), "w", encoding="utf-8") as out:
             out.write(text)
-    sh = os.path.join(staging, "usr", "bin", "sh")
-    if not os.path.lexists(sh):
-        os.symlink("bash", sh)
+    # Links dpkg's maintainer scripts would make (update-alternatives), which -x does not run.
+    for link, target in (("sh", "bash"), ("awk", "mawk")):
+        path = os.path.join(staging, "usr", "bin", link)
+        if not os.path.lexists(path) and os.path.exists(os.path.join(staging, "usr", "bin", target)):
+            os.symlink(target, path)
     for name in ("proc", "dev", "sys", "run", "root", "tmp", "var/tmp"):
         os.makedirs(os.path.join(staging, name), exist_ok=True)
     os.chmod(os.path.join(staging, "tmp"), 0o1777)
