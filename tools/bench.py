@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The order of the table; bench.c prints the same ids.
 MEASURES = [
-    "null_syscall", "fork_exit_wait", "fork_exec_wait", "pipe_roundtrip", "yield_pingpong",
+    "null_syscall", "fork_exit_wait", "fork_exec_wait", "dyn_exec_wait", "pipe_roundtrip", "yield_pingpong",
     "nanosleep_1ms_late", "itimer_1ms_late", "pidns_fork_pair", "fork_pair", "spawn_1000_sleepers",
     "proc_scan_1000",
 ]
@@ -175,10 +175,38 @@ def describe_failure(boot, what):
 
 # ---- nest ----
 
-def make_iso(build, out, cmdline):
+def make_iso(build, out, cmdline, modules=()):
     subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), out, cmdline,
-                    os.path.join(build, "kernel.elf"), os.path.join(build, "initramfs.cpio")],
-                   check=True)
+                    os.path.join(build, "kernel.elf"), os.path.join(build, "initramfs.cpio")]
+                   + list(modules), check=True)
+
+
+# dyn_exec_wait runs the host's (Debian's) dynamically linked true: it, ld.so and libc go
+# into both kernels' images, laid out as on Debian (/lib64's ld.so a link into /lib).
+GLIBC_DIR = "lib/x86_64-linux-gnu"
+DYNAMIC_TRUE = "usr/bin/true"
+
+
+def dynamic_true_members(first_ino):
+    """cpio members for /usr/bin/true and the glibc it needs."""
+    members, ino = [], first_ino
+    for directory in ("usr", "usr/bin", "lib", GLIBC_DIR, "lib64"):
+        members.append(cpio_entry(directory, 0o040755, ino=ino))
+        ino += 1
+    for name in (DYNAMIC_TRUE, GLIBC_DIR + "/ld-linux-x86-64.so.2", GLIBC_DIR + "/libc.so.6"):
+        with open(os.path.realpath("/" + name), "rb") as f:
+            members.append(cpio_entry(name, 0o100755, f.read(), ino=ino))
+        ino += 1
+    members.append(cpio_entry("lib64/ld-linux-x86-64.so.2", 0o120777,
+                              ("/" + GLIBC_DIR + "/ld-linux-x86-64.so.2").encode(), ino=ino))
+    return members
+
+
+def write_archive(members, out):
+    archive = b"".join(members + [cpio_entry("TRAILER!!!", 0, ino=0)])
+    archive += b"\0" * (-len(archive) % 512)
+    with open(out, "wb") as f:
+        f.write(archive)
 
 
 def time_boots(command, log_path, pattern, count):
@@ -205,7 +233,9 @@ def run_nest(build, workdir, memory, limit, boots):
     result = {"status": "ok"}
     bench_iso = os.path.join(workdir, "nest-bench.iso")
     shell_iso = os.path.join(workdir, "nest-shell.iso")
-    make_iso(build, bench_iso, "console=ttyS0 quiet init=/bin/bench")
+    glibc = os.path.join(workdir, "dynamic-true.cpio")
+    write_archive(dynamic_true_members(1), glibc)
+    make_iso(build, bench_iso, "console=ttyS0 quiet init=/bin/bench", [glibc])
     make_iso(build, shell_iso, "console=ttyS0 quiet")
 
     log("booting nest with init=/bin/bench (QEMU TCG, -m %s)" % memory)
@@ -305,7 +335,8 @@ def cpio_entry(name, mode, data=b"", rdev=(0, 0), ino=1):
 
 def make_linux_initramfs(bench, out):
     """An initramfs for Linux: /init is the benchmark; /dev/console (5:1) is there so the
-    kernel can give init the serial console without devtmpfs; /proc is bench's mount point."""
+    kernel can give init the serial console without devtmpfs; /proc is bench's mount point;
+    /usr/bin/true and glibc for dyn_exec_wait."""
     with open(bench, "rb") as f:
         program = f.read()
     members = [
@@ -313,12 +344,8 @@ def make_linux_initramfs(bench, out):
         cpio_entry("dev/console", 0o020600, rdev=(5, 1), ino=2),
         cpio_entry("proc", 0o040555, ino=3),
         cpio_entry("init", 0o100755, program, ino=4),
-        cpio_entry("TRAILER!!!", 0, ino=0),
     ]
-    archive = b"".join(members)
-    archive += b"\0" * (-len(archive) % 512)
-    with open(out, "wb") as f:
-        f.write(archive)
+    write_archive(members + dynamic_true_members(5), out)
 
 
 def run_linux(build, memory, limit, boots):

@@ -140,6 +140,33 @@ static int fork_exec_wait_round(long ops, int64_t *cycles)
     return 0;
 }
 
+/* dyn_exec_wait: fork, exec of Debian's dynamically linked true (ld.so, libc), wait.
+ * tools/bench.py puts it and the glibc it needs into both kernels' images. */
+#define DYNAMIC_TRUE "/usr/bin/true"
+
+static int dyn_exec_wait_round(long ops, int64_t *cycles)
+{
+    char *argv[] = {DYNAMIC_TRUE, NULL};
+    char *envp[] = {NULL};
+    if (access(DYNAMIC_TRUE, X_OK) < 0)
+        return -errno;
+    uint64_t start = rdtsc();
+    for (long i = 0; i < ops; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            return -errno;
+        if (pid == 0) {
+            execve(DYNAMIC_TRUE, argv, envp);
+            _exit(errno);
+        }
+        int err = reap(pid);
+        if (err)
+            return err;
+    }
+    *cycles = (int64_t)(rdtsc() - start);
+    return 0;
+}
+
 /* pipe_roundtrip: the parent writes one byte to to_child, a child echoes it on to_parent. */
 static int to_child[2], to_parent[2];
 static pid_t echo_pid;
@@ -426,6 +453,7 @@ static const struct measure measures[] = {
     {"null_syscall", 10000, 11, NULL, null_syscall_round, NULL, false},
     {"fork_exit_wait", 50, 9, NULL, fork_exit_wait_round, NULL, false},
     {"fork_exec_wait", 20, 7, NULL, fork_exec_wait_round, NULL, false},
+    {"dyn_exec_wait", 10, 7, NULL, dyn_exec_wait_round, NULL, false},
     {"pipe_roundtrip", 500, 11, pipe_setup, pipe_round, pipe_teardown, false},
     {"yield_pingpong", 1000, 11, yield_setup, yield_round, yield_teardown, false},
     {"nanosleep_1ms_late", 10, 15, NULL, nanosleep_round, NULL, false},
