@@ -427,8 +427,10 @@ static int load_interpreter(const char *path, char *head, struct inode **inode,
         return (int)n;
     const char *why = NULL;
     int err = elf_check(head, n, inode_size(*inode), image, &why);
-    if (!err && image->interp[0])
-        why = "the interpreter wants an interpreter", err = -ELIBBAD;
+    if (!err && image->interp[0]) {
+        why = "the interpreter wants an interpreter";
+        err = -ELIBBAD;
+    }
     if (err) {
         pr_debug("exec: interpreter %s: %s\n", path, why);
         inode_put(*inode);
