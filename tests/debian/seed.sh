@@ -4,7 +4,7 @@
 sleep 100 &
 sleep 100 &
 ps
-ps | grep sleep
+ps | grep "[s]leep"   # the bracket keeps grep itself out, on any timing
 kill %1 %2
 wait
 echo "after wait: $(ps | grep -c sleep) sleeps"

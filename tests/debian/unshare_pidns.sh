@@ -7,4 +7,5 @@ unshare --pid --fork --mount-proc sleep 100 &
 sleep 0.5
 target=$(pgrep -n -x sleep)
 nsenter -t "$target" -p -m ps -o pid,comm
-kill %1; wait
+# unshare ignores SIGTERM while it waits; the namespace's init takes only SIGKILL from here.
+kill -KILL "$target"; wait

@@ -48,7 +48,8 @@ END_RE = re.compile(r"==== END (\S+) status=(\d+)")
 FEATURES_RE = re.compile(r"==== FEATURES (.*)")
 NEST_LOG_RE = re.compile(r"nest: \S+\[\d+\] (called unimplemented system call (\d+)|"
                          r"made unknown terminal ioctl (0x[0-9a-f]+))")
-KERNEL_THREAD_RE = re.compile(r"\[[^\]]+\]\s*$")  # ps shows a kernel thread as [name]
+# ps shows a kernel thread as [name], cut short at the terminal's width by ps aux.
+KERNEL_THREAD_RE = re.compile(r"\s\[[^\]\s]+\]?\s*$")
 
 
 def load_bench():
@@ -152,14 +153,14 @@ def parse(lines):
 
 
 def normalise(lines):
-    """Lines as the comparison sees them: digits runs as N, blanks collapsed, kernel threads
+    """Lines as the comparison sees them: numbers (decimals too) as N, blanks collapsed, kernel threads
     (Linux's, in ps's [name] form) left out."""
     out = []
     for line in lines:
         if KERNEL_THREAD_RE.search(line):
             continue
         line = re.sub(r"\bttyS0\b", "console", line)  # Linux's console is the serial port
-        line = re.sub(r"\d+", "N", line)
+        line = re.sub(r"\d+(\.\d+)?", "N", line)  # %CPU is 0.5 one time and 163 the next
         out.append(" ".join(line.split()))
     return out
 
