@@ -5,7 +5,7 @@ import re
 
 from harness import Fail, Guest, abi_compare, graded, rng, tail
 
-NEEDS = ["signals"]  # labs whose solutions these tests rely on (make labcheck)
+NEEDS = ["signals", "procfs"]  # labs whose solutions these tests rely on (make labcheck)
 
 
 def values(output):
