@@ -189,6 +189,10 @@ compile_commands.json: Makefile $(KERNEL_C)
 
 # ---- run and debug ----
 
+# deps comes first and the build after it (a recursive make): as two prerequisites, make -j
+# would start building before the packages are installed.
+BUILD_ALL = @$(MAKE) --no-print-directory all
+
 RUN_ISO := $(if $(filter debian,$(ROOTFS)),$(BUILD)/nest-debian.iso,$(BUILD)/nest.iso)
 
 run: deps
