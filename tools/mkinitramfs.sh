@@ -2,13 +2,12 @@
 # mkinitramfs.sh [--busybox BUSYBOX] STAGING OUT.cpio PROGRAM...
 # mkinitramfs.sh --tests-only STAGING OUT.cpio TEST_PROGRAM...
 # Lay out nest's root file system and pack it as a cpio "newc" archive: programs in /bin
-# (init also as /sbin/init), /etc, and empty /tmp, /dev and /proc mount points. With
+# (init also as /sbin/init, pgrep also as pkill), /etc, and empty /tmp, /dev and /proc mount points. With
 # --busybox, Debian's static busybox goes in too, as /bin/busybox with links for the tools
 # nest does not write itself (BUSYBOX_APPLETS); nest's own programs keep their names. With
 # --tests-only, an archive holding just /tests/PROGRAM...: a second boot module, unpacked
 # over the first.
 set -eu
-# (Debian's busybox-static has no pgrep or pkill: pidof and killall stand in.)
 BUSYBOX_APPLETS="ash tail cp mv touch env printf test [ [[ pidof killall top sort date id \
 find tee sed awk vi less more xargs du df free uptime basename dirname cut tr uniq expr seq \
 stat ln chmod rmdir sync which whoami hostname tac md5sum sha256sum od hexdump diff cmp yes \
@@ -42,6 +41,10 @@ for f in "$@"; do
 done
 if [ -f "$staging/bin/init" ]; then
     mv "$staging/bin/init" "$staging/sbin/init"
+fi
+# One program, two names: it acts as pkill when run under that name.
+if [ -f "$staging/bin/pgrep" ]; then
+    ln -s pgrep "$staging/bin/pkill"
 fi
 if [ -n "$busybox" ]; then
     if readelf -l "$busybox" | grep -q 'Requesting program interpreter'; then
