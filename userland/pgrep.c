@@ -78,7 +78,7 @@ static void usage(void)
                     "  -n  newest only                   -o  oldest only\n"
                     "  -P, -s, -g  parent, session, process group (-s 0, -g 0: our own)\n"
                     "  -c  print the count%s\n",
-            is_pkill ? "                -e  print each process signalled"
+            is_pkill ? "               -e  print each process signalled"
                      : "\n  -l  print the name                -a  print the command line\n"
                        "  -d  separate PIDs with DELIM");
     exit(EXIT_USAGE);

@@ -1,10 +1,11 @@
 // ABI: pidns
-// tools_differential.c - nest's own tools (grep, wc, head, sleep, ps) run on the same input
-// on Linux and on nest: their output and exit codes must agree. On Linux the tools are the
-// build's userland binaries (build/userland/, found beside build/abi/), on nest /bin's.
-// Runs in a fresh PID namespace so that ps -e lists the same small PIDs on both.
+// tools_differential.c - nest's own tools (grep, wc, head, sleep, ps, pgrep, pkill) run on the
+// same input on Linux and on nest: their output and exit codes must agree. On Linux the tools
+// are the build's userland binaries (build/userland/, found beside build/abi/), on nest /bin's.
+// Runs in a fresh PID namespace so that ps -e and pgrep list the same small PIDs on both.
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,8 @@ static void run(const char *input_path, char *const args[])
 {
     const char *tool = args[0];
     char path[700];
-    snprintf(path, sizeof path, "%s/%s", tool_dir, tool);
+    /* pkill is pgrep run under that name: build/userland has only pgrep. */
+    snprintf(path, sizeof path, "%s/%s", tool_dir, strcmp(tool, "pkill") == 0 ? "pgrep" : tool);
     printf("$ %s", tool);
     for (int i = 1; args[i]; i++)
         printf(" %s", args[i]);
@@ -55,6 +57,49 @@ static void run(const char *input_path, char *const args[])
 }
 
 #define RUN(input, ...) run(input, (char *[]){__VA_ARGS__, NULL})
+
+/* Start "sleep 100" and return once it has exec'd (the close-on-exec pipe reads end of file),
+ * so that pgrep finds it by name. */
+static pid_t start_sleep(void)
+{
+    char path[700], byte;
+    int ready[2];
+    snprintf(path, sizeof path, "%s/sleep", tool_dir);
+    pipe2(ready, O_CLOEXEC);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(path, (char *[]){"sleep", "100", NULL});
+        _exit(127);
+    }
+    close(ready[1]);
+    while (read(ready[0], &byte, 1) > 0)
+        ;
+    close(ready[0]);
+    return pid;
+}
+
+/* pgrep and pkill on one sleep: selected by name, parent and regex, then signalled. */
+static void pgrep_and_pkill(void)
+{
+    pid_t sleeper = start_sleep();
+    int status;
+    RUN(NULL, "pgrep", "sleep");
+    RUN(NULL, "pgrep", "-l", "-x", "sle+p");
+    RUN(NULL, "pgrep", "-a", "-f", "^sleep 1");
+    RUN(NULL, "pgrep", "-c", "-P", "1");
+    RUN(NULL, "pgrep", "-x", "slee");
+    RUN(NULL, "pgrep", "-v", "-l", "-d", ",", "tools");
+    RUN(NULL, "pgrep", "-o", "-l", "-s", "0");
+    RUN(NULL, "pgrep", "pgrep");
+    RUN(NULL, "pgrep", "-u", "0", "sleep");
+    RUN(NULL, "pgrep", "(");
+    RUN(NULL, "pgrep");
+    RUN(NULL, "pkill", "-l", "sleep");
+    RUN(NULL, "pkill", "-USR1", "-c", "-e", "sleep");
+    waitpid(sleeper, &status, 0);
+    printf("sleep: %s\n", WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "not signalled");
+    RUN(NULL, "pkill", "sleep");
+}
 
 int main(int argc, char **argv)
 {
@@ -81,6 +126,7 @@ int main(int argc, char **argv)
     RUN(NULL, "sleep", "0.01", "0.01s");
     RUN(NULL, "sleep");
     RUN(NULL, "ps", "-e", "-o", "pid,ppid,comm");
+    pgrep_and_pkill();
     unlink(text);
     return 0;
 }
