@@ -20,52 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *errno_name(int error)
-{
-    static const char *const names[] = {
-        [EBADF] = "EBADF",   [EAGAIN] = "EAGAIN", [EFAULT] = "EFAULT",
-        [EINVAL] = "EINVAL", [ENOSYS] = "ENOSYS", [ESPIPE] = "ESPIPE",
-    };
-    static char number[24];
-
-    if (error > 0 && error < (int)(sizeof(names) / sizeof(names[0])) && names[error] != NULL)
-        return names[error];
-    snprintf(number, sizeof(number), "errno %d", error);
-    return number;
-}
-
-#define CHECK(what, call)                                                                          \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long result_ = (long)(call);                                                               \
-        if (result_ == -1)                                                                         \
-            printf("%s -> -1 %s\n", (what), errno_name(errno));                                    \
-        else                                                                                       \
-            printf("%s -> %ld\n", (what), result_);                                                \
-    } while (0)
-
-static const char *yes_no(int condition)
-{
-    return condition ? "yes" : "no";
-}
-
-static int64_t clock_ns(clockid_t clock)
-{
-    struct timespec now;
-
-    clock_gettime(clock, &now);
-    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-}
-
-static struct timespec ts_of(int64_t ns)
-{
-    return (struct timespec){ ns / 1000000000, ns % 1000000000 };
-}
-
-static int64_t ns_of(struct timespec ts)
-{
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+#include "time_check.h"
 
 static long set(int fd, int flags, int64_t value_ns, int64_t interval_ns, struct itimerspec *old)
 {
