@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "printk.h"
 #include "proc.h"
+#include "string.h"
 #include "syscall.h"
 
 typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
@@ -58,7 +59,7 @@ const char *syscall_name(uint64_t nr)
                            : NULL;
     if (!name)
         return "unknown";
-    return name[0] == 's' && name[1] == 'y' && name[2] == 's' && name[3] == '_' ? name + 4 : name;
+    return strncmp(name, "sys_", 4) == 0 ? name + 4 : name;
 }
 
 static uint8_t reported[(SYSCALL_COUNT + 7) / 8];
