@@ -34,5 +34,7 @@ void lapic_eoi(void);     /* end of the interrupt being handled */
  * never reported the message delivered. */
 bool lapic_send_init(uint8_t apic_id);
 bool lapic_send_startup(uint8_t apic_id, uint8_t page);
+/* Send interrupt vector to one CPU (fixed delivery); false if it was never delivered. */
+bool lapic_send_ipi(uint8_t apic_id, uint8_t vector);
 
 #endif

@@ -10,6 +10,8 @@ struct trap_frame;
 
 #define IRQ_BASE 32 /* the PIC delivers IRQ n as vector IRQ_BASE + n */
 #define VECTOR_TIMER 48     /* the local APIC timer, just above the PIC's vectors */
+#define VECTOR_IPI_RESCHEDULE 49 /* another CPU gave this one work (smp_reschedule) */
+#define VECTOR_IPI_TLB 50   /* another CPU changed a mapping this one may cache (vm.c) */
 #define VECTOR_SPURIOUS 255 /* the local APIC's spurious interrupt */
 #define IRQ_KEYBOARD 1
 #define IRQ_COM1 4

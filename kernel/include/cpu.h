@@ -53,6 +53,8 @@ struct cpu {
     struct proc *current; /* 24: the running process */
     struct proc *idle;    /* the idle process, run when nothing else can */
     bool need_resched;    /* set by the timer: switch at the next return to user mode */
+    int preempt_count;    /* spinlocks and push_off()s held (spinlock.c); no sleep unless 0 */
+    bool irq_were_on;     /* interrupts were on before the first of them */
 
     /* Time, all per-CPU: touched only by this CPU, with interrupts off. */
     struct list_head timers; /* the timer queue (timer.h), earliest deadline first */

@@ -101,6 +101,8 @@ struct mm *mm_create(void);
 struct mm *mm_fork(struct mm *parent);
 void mm_destroy(struct mm *mm);
 void mm_activate(struct mm *mm);
+/* VECTOR_IPI_TLB: another CPU changed mappings this CPU may hold in its TLB. */
+void tlb_shootdown_interrupt(void);
 int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool shared,
                 struct inode *file, uint64_t offset, uint64_t file_size);
 int vm_unmap(struct mm *mm, uint64_t start, uint64_t length);

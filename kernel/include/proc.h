@@ -103,6 +103,9 @@ struct proc {
     bool timed_out;                /* the deadline passed before the event */
     bool sleep_killable;           /* this sleep ends only for a fatal signal */
 
+    int cpu;                    /* the CPU it runs on, or ran on last (sched_lock) */
+    uint64_t cpus_allowed;      /* CPU mask it may run on: sched_setaffinity (sched_lock) */
+    bool holds_klock;           /* in the kernel with the kernel lock (only its own process) */
     struct list_head run_link;  /* link in the scheduler policy's run queue */
     int time_slice;             /* ticks left before preemption (round-robin) */
     int nice;                   /* -20..19, setpriority(); weighs its CPU share (sched=stride) */

@@ -40,6 +40,9 @@ void sched_yield(void);       /* stay runnable, let others run first */
 void cond_resched(void);
 void wake_up_process(struct proc *p);
 void sched_make_runnable(struct proc *p); /* a new process enters the run queue */
+/* sched_setaffinity: p may run only on the CPUs in mask (bit i: CPU index i), those of them
+ * that run processes; it moves at once if it is not on one. -EINVAL if none is left. */
+int sched_set_affinity(struct proc *p, uint64_t mask);
 void sched_free_after_switch(struct proc *p); /* free p once we run on another stack */
 void sched_finish_switch(void);
 __noreturn void sched_idle_loop(void);

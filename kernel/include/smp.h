@@ -22,5 +22,7 @@ extern uint64_t cpus_scheduling_mask; /* the CPUs that run processes */
 
 /* Start the application processors the MADT lists, at most max_cpus CPUs in all (0: all). */
 void smp_init(const struct boot_info *bi, int max_cpus);
+/* Interrupt CPU index cpu so that it looks at its need_resched (it may be halted, idle). */
+void smp_reschedule(int cpu);
 
 #endif

@@ -912,3 +912,8 @@ void *vm_map_physical(uint64_t phys, uint64_t size)
     }
     return P2V(phys);
 }
+
+void tlb_shootdown_interrupt(void)
+{
+    write_cr3(read_cr3()); /* every non-global entry: the sender's range is not passed yet */
+}

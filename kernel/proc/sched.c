@@ -14,6 +14,7 @@
 #include "printk.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
@@ -144,6 +145,15 @@ void sched_make_runnable(struct proc *p)
     p->state = PROC_RUNNABLE;
     policy->enqueue(p);
     irq_restore(was);
+}
+
+int sched_set_affinity(struct proc *p, uint64_t mask)
+{
+    mask &= cpus_scheduling_mask;
+    if (!mask)
+        return -EINVAL;
+    p->cpus_allowed = mask;
+    return 0;
 }
 
 /* While a process runs, HZ times a second: charge its time, let the policy preempt it. */

@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "mm.h"
 #include "printk.h"
+#include "spinlock.h"
 #include "x86.h"
 
 #define MSR_APIC_BASE 0x1b
@@ -73,6 +74,14 @@ bool lapic_send_init(uint8_t apic_id)
 {
     return send_ipi(apic_id, ICR_INIT | ICR_LEVEL_ASSERT | ICR_LEVEL_TRIGGERED) &&
            send_ipi(apic_id, ICR_INIT | ICR_LEVEL_TRIGGERED);
+}
+
+bool lapic_send_ipi(uint8_t apic_id, uint8_t vector)
+{
+    push_off(); /* an interrupt handler's IPI between the two writes would change the target */
+    bool sent = send_ipi(apic_id, ICR_LEVEL_ASSERT | vector);
+    pop_off();
+    return sent;
 }
 
 /* STARTUP: the CPU starts in real mode at page * 4096 (CS = page << 8, IP = 0). */

@@ -4,6 +4,7 @@
  * become signals for the process; exceptions in kernel mode are bugs and end in a panic
  * report. IRQs go to their device and are acknowledged at the PIC.
  */
+#include "apic.h"
 #include "arch.h"
 #include "cpu.h"
 #include "mm.h"
@@ -31,7 +32,8 @@ static struct idt_entry idt[256];
 DECLARE_STUB(0) DECLARE_STUB(1) DECLARE_STUB(2) DECLARE_STUB(3) DECLARE_STUB(4) DECLARE_STUB(5)
 DECLARE_STUB(6) DECLARE_STUB(7) DECLARE_STUB(8) DECLARE_STUB(9) STUBS_8(1) DECLARE_STUB(18)
 DECLARE_STUB(19) STUBS_8(2) DECLARE_STUB(28) DECLARE_STUB(29) STUBS_8(3) DECLARE_STUB(38)
-DECLARE_STUB(39) STUBS_8(4) DECLARE_STUB(48) DECLARE_STUB(255)
+DECLARE_STUB(39) STUBS_8(4) DECLARE_STUB(48) DECLARE_STUB(49) DECLARE_STUB(50)
+DECLARE_STUB(255)
 
 static void (*const stubs[48])(void) = {
     trap_stub_0,  trap_stub_1,  trap_stub_2,  trap_stub_3,  trap_stub_4,  trap_stub_5,
@@ -83,6 +85,8 @@ void idt_init(void)
         set_gate(v, stubs[v], v == VECTOR_DOUBLE_FAULT ? 1 : 0, 0);
     set_gate(VECTOR_BREAKPOINT, stubs[VECTOR_BREAKPOINT], 0, 3); /* int3 allowed in user mode */
     set_gate(VECTOR_TIMER, trap_stub_48, 0, 0);
+    set_gate(VECTOR_IPI_RESCHEDULE, trap_stub_49, 0, 0);
+    set_gate(VECTOR_IPI_TLB, trap_stub_50, 0, 0);
     set_gate(VECTOR_SPURIOUS, trap_stub_255, 0, 0);
     idt_load();
 }
@@ -195,6 +199,11 @@ void trap_handler(struct trap_frame *tf)
         pic_end_of_interrupt(irq);
     } else if (tf->vector == VECTOR_TIMER) {
         timer_interrupt();
+    } else if (tf->vector == VECTOR_IPI_RESCHEDULE) {
+        lapic_eoi(); /* its work is the need_resched check on the way out */
+    } else if (tf->vector == VECTOR_IPI_TLB) {
+        tlb_shootdown_interrupt();
+        lapic_eoi();
     }
     if (from_user(tf))
         return_to_user(tf);

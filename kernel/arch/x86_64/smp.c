@@ -129,6 +129,11 @@ static bool start_cpu(uint8_t apic_id)
     return true;
 }
 
+void smp_reschedule(int cpu)
+{
+    lapic_send_ipi(cpus[cpu]->apic_id, VECTOR_IPI_RESCHEDULE);
+}
+
 void smp_init(const struct boot_info *bi, int max_cpus)
 {
     cpu0.apic_id = lapic_id();

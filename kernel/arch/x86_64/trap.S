@@ -36,6 +36,8 @@ trap_stub_\vector:
     STUB_FOR \n
     .endr
     TRAP_STUB 48, 0                     /* the local APIC timer */
+    TRAP_STUB 49, 0                     /* IPI: reschedule */
+    TRAP_STUB 50, 0                     /* IPI: flush the TLB */
     TRAP_STUB 255, 0                    /* spurious interrupts */
 
     .globl trap_common

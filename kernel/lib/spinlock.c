@@ -1,0 +1,69 @@
+/* spinlock.c - spinlocks, and interrupts off as a counted, nesting state.
+ *
+ * A CPU that holds a spinlock has its interrupts off; cpu->preempt_count counts the
+ * spinlocks (and push_off()s) it holds, and cpu->irq_were_on remembers whether interrupts
+ * were on before the first, so the last release puts them back.
+ */
+#include "cpu.h"
+#include "lockcheck.h"
+#include "printk.h"
+#include "spinlock.h"
+#include "x86.h"
+
+void spin_init(struct spinlock *l, const char *name, int rank)
+{
+    *l = (struct spinlock)SPINLOCK_INIT(name, rank);
+}
+
+void push_off(void)
+{
+    bool were_on = (read_rflags() & RFLAGS_IF) != 0;
+    cli();
+    struct cpu *cpu = this_cpu();
+    if (cpu->preempt_count++ == 0)
+        cpu->irq_were_on = were_on;
+}
+
+void pop_off(void)
+{
+    struct cpu *cpu = this_cpu();
+    if (read_rflags() & RFLAGS_IF)
+        panic("pop_off: interrupts are on");
+    if (cpu->preempt_count <= 0)
+        panic("pop_off: not pushed");
+    if (--cpu->preempt_count == 0 && cpu->irq_were_on)
+        sti();
+}
+
+bool spin_held(const struct spinlock *l)
+{
+    return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) && l->owner == this_cpu();
+}
+
+void spin_lock(struct spinlock *l)
+{
+    push_off();
+    if (spin_held(l))
+        panic("spin_lock: %s: this CPU holds it already", l->name);
+    lockcheck_acquire(l);
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+            cpu_relax(); /* read-only while waiting: the cache line stays shared */
+    l->owner = this_cpu();
+    l->taken_at = (uint64_t)__builtin_return_address(0);
+}
+
+void spin_unlock(struct spinlock *l)
+{
+    if (!spin_held(l))
+        lockcheck_bad_release(l); /* reports and panics */
+    lockcheck_release(l);
+    l->owner = NULL;
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    pop_off();
+}
+
+void might_sleep(void)
+{
+    lockcheck_sleep();
+}
