@@ -39,6 +39,17 @@ uint64_t frames_free(void);
 uint64_t frames_total(void);
 uint64_t pmm_highest_address(void);
 
+/* One CPU's frame operations since boot (/proc/frames; the locks lab judges them). */
+struct frame_stats {
+    uint64_t allocs;         /* frames it allocated */
+    uint64_t from_cache;     /* of those, taken from its own cache without frames_lock */
+    uint64_t frees;          /* frames it freed (their reference count reached 0) */
+    uint64_t lock_taken;     /* its acquisitions of frames_lock, the global pool's lock */
+    uint64_t lock_contended; /* of those, the times another CPU held the lock */
+    uint64_t cached;         /* free frames in its cache now (counted in frames_free) */
+};
+void frame_stats_of(int cpu, struct frame_stats *out); /* cpu: an index below MAX_CPUS */
+
 /* ---- vm.c: page tables ---- */
 
 #define PTE_PRESENT (1UL << 0)

@@ -1,27 +1,44 @@
 /* pmm.c - the physical frame allocator.
  *
- * Memory never used yet is kept as a list of ranges, handed out from the front; freed frames
- * form a stack, each holding in its first 8 bytes the address of the next (reached through
- * the direct map). Allocation takes from the stack first. Both are O(1), and booting touches
- * no free frame at all (writing a link into every frame at boot made QEMU fault in all of
- * the guest's memory: seconds with a few GiB). A reference count per frame (frame_refs[],
- * placed in the first free memory big enough) lets copy-on-write pages be shared; a frame
- * returns to the stack when its count drops to 0.
+ * The global pool: memory never used yet is kept as a list of ranges, handed out from the
+ * front; freed frames form a stack, each holding in its first 8 bytes the address of the next
+ * (reached through the direct map). Both are O(1), and booting touches no free frame at all
+ * (writing a link into every frame at boot made QEMU fault in all of the guest's memory:
+ * seconds with a few GiB). One spinlock, frames_lock, guards the pool. In front of it each
+ * CPU keeps a small cache of free frames of its own, filled and emptied a batch at a time,
+ * so that most allocations and frees take no shared lock at all (issue 16; the locks lab).
+ * A reference count per frame (frame_refs[], placed in the first free memory big enough)
+ * lets copy-on-write pages be shared; a frame is free again when its count drops to 0.
+ *
+ * Callers: process context only (faults, system calls, exit, the scheduler freeing a dead
+ * process's stack); no interrupt handler allocates or frees a frame. The per-CPU caches are
+ * still used with interrupts off (push_off): that pins the process to this CPU for the few
+ * instructions it uses the cache, and keeps working should a handler ever allocate.
  */
 #include "boot_info.h"
+#include "cpu.h"
 #include "mm.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "string.h"
 
-static uint64_t free_list;       /* physical address of the first freed frame, 0 if none */
-static uint64_t free_count;      /* frames free: on the list and in the untouched ranges */
+/* The global pool. A CPU holds frames_lock only to move frames between it and its cache. */
+static struct spinlock frames_lock = SPINLOCK_INIT("frames", RANK_FRAMES);
+static uint64_t free_list;       /* frames_lock: the first freed frame, 0 if none */
+static uint64_t free_count;      /* frames_lock: frames on the list and in the untouched ranges */
 
 #define MAX_UNTOUCHED 64
-static struct phys_range untouched[MAX_UNTOUCHED]; /* never-used frames, [start, end) */
-static int untouched_count;
-static uint64_t total_count;     /* frames ever handed to the allocator */
+static struct phys_range untouched[MAX_UNTOUCHED]; /* frames_lock: never-used frames */
+static int untouched_count;      /* frames_lock */
+static uint64_t total_count;     /* frames_lock: frames ever handed to the allocator */
+/* Set up at boot, then read-only; each count is changed by atomic operations only. */
 static uint16_t *frame_refs;     /* reference count per frame number */
 static uint64_t frame_limit;     /* frames at or above this number have no count */
 static uint64_t highest_address; /* end of the highest usable region */
+
+/* What frame operations cost each CPU (/proc/frames, the locks lab): counted by the CPU
+ * itself with interrupts off; others read them without a lock, a moment old. */
+static struct frame_stats cpu_stats[MAX_CPUS];
 
 #define MAX_RESERVED 32
 static struct phys_range reserved_ranges[MAX_RESERVED];
@@ -35,7 +52,8 @@ static bool is_reserved(uint64_t start, uint64_t end)
     return false;
 }
 
-static void push_free(uint64_t frame)
+/* frames_lock held: put a free frame on the pool's stack. */
+static void pool_put(uint64_t frame)
 {
     *(uint64_t *)P2V(frame) = free_list;
     free_list = frame;
@@ -90,6 +108,125 @@ static uint64_t take_untouched(void)
     return 0;
 }
 
+/* frames_lock held: a free frame from the pool, or 0 when it is empty. */
+static uint64_t pool_take(void)
+{
+    uint64_t frame = free_list;
+    if (frame)
+        free_list = *(uint64_t *)P2V(frame);
+    else if (!(frame = take_untouched()))
+        return 0;
+    free_count--;
+    return frame;
+}
+
+/* Take frames_lock for a frame operation of this CPU (interrupts off), counting the
+ * acquisition and whether another CPU held the lock at that moment: the traffic on the
+ * one shared lock that the per-CPU caches exist to remove. */
+static void lock_pool(struct frame_stats *stats)
+{
+    stats->lock_taken++;
+    if (__atomic_load_n(&frames_lock.locked, __ATOMIC_RELAXED))
+        stats->lock_contended++;
+    spin_lock(&frames_lock);
+}
+
+/* The per-CPU caches, in front of the pool: cache_alloc and cache_free stand for one frame
+ * taken from or given to the pool, called with interrupts off on the CPU whose statistics
+ * they get; cached_frames(cpu) is how many free frames CPU cpu keeps, read with frames_lock
+ * held (frames_free counts them as free). */
+/* LAB locks: begin */
+#define CACHE_MAX 32   /* free frames one CPU keeps at most */
+#define CACHE_BATCH 16 /* frames moved at once between a cache and the pool */
+
+/* One CPU's free frames, linked through their first 8 bytes like the pool's stack. Only that
+ * CPU uses it, with interrupts off; count changes with frames_lock held too whenever frames
+ * move to or from the pool, so that frames_free, holding frames_lock, never sees a frame
+ * twice or not at all. */
+struct frame_cache {
+    uint64_t head; /* the first cached frame, 0 if none */
+    int count;     /* frames on the list; read by other CPUs in frames_free */
+};
+
+static struct frame_cache caches[MAX_CPUS]; /* per-CPU, by this_cpu()->index */
+
+static void caches_clear(void)
+{
+    memset(caches, 0, sizeof(caches));
+}
+
+static void cache_push(struct frame_cache *c, uint64_t frame)
+{
+    *(uint64_t *)P2V(frame) = c->head;
+    c->head = frame;
+    __atomic_store_n(&c->count, c->count + 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t cache_pop(struct frame_cache *c)
+{
+    uint64_t frame = c->head;
+    c->head = *(uint64_t *)P2V(frame);
+    __atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);
+    return frame;
+}
+
+static uint64_t cache_alloc(struct frame_stats *stats)
+{
+    struct frame_cache *c = &caches[this_cpu()->index];
+    if (c->count == 0) { /* refill: one trip to the pool for a batch */
+        lock_pool(stats);
+        for (uint64_t frame; c->count < CACHE_BATCH && (frame = pool_take());)
+            cache_push(c, frame);
+        spin_unlock(&frames_lock);
+        if (c->count == 0)
+            return 0;
+    }
+    return cache_pop(c);
+}
+
+static void cache_free(uint64_t frame, struct frame_stats *stats)
+{
+    struct frame_cache *c = &caches[this_cpu()->index];
+    cache_push(c, frame);
+    if (c->count < CACHE_MAX)
+        return;
+    lock_pool(stats); /* full: give a batch back, keeping the rest for the next allocations */
+    while (c->count > CACHE_MAX - CACHE_BATCH)
+        pool_put(cache_pop(c));
+    spin_unlock(&frames_lock);
+}
+
+static uint64_t cached_frames(int cpu)
+{
+    return __atomic_load_n(&caches[cpu].count, __ATOMIC_RELAXED);
+}
+/* LAB locks: stub
+// No caches: every frame operation takes frames_lock. Correct, but all CPUs queue on it.
+static void caches_clear(void)
+{
+}
+
+static uint64_t cache_alloc(struct frame_stats *stats)
+{
+    lock_pool(stats);
+    uint64_t frame = pool_take();
+    spin_unlock(&frames_lock);
+    return frame;
+}
+
+static void cache_free(uint64_t frame, struct frame_stats *stats)
+{
+    lock_pool(stats);
+    pool_put(frame);
+    spin_unlock(&frames_lock);
+}
+
+static uint64_t cached_frames(int cpu)
+{
+    return 0;
+}
+   LAB locks: end */
+
 /* Find room for the reference-count array: the first usable stretch below limit that
  * avoids every reserved range. Returns its physical address, or 0. */
 static uint64_t find_room(const struct boot_info *bi, uint64_t bytes, uint64_t limit)
@@ -107,12 +244,16 @@ static uint64_t find_room(const struct boot_info *bi, uint64_t bytes, uint64_t l
 }
 
 /* Set up the allocator with the usable memory below limit (the part the boot page tables
- * map). reserved lists what is already in use: the kernel image, boot modules, low memory. */
+ * map). reserved lists what is already in use: the kernel image, boot modules, low memory.
+ * pmm_init and pmm_add_memory_above run on the boot CPU before any other CPU starts, so
+ * they take no lock. */
 void pmm_init(const struct boot_info *bi, const struct phys_range *reserved, int count,
               uint64_t limit)
 {
     free_list = 0;
     free_count = total_count = 0;
+    caches_clear();
+    memset(cpu_stats, 0, sizeof(cpu_stats));
     untouched_count = 0;
     highest_address = 0;
     reserved_count = 0;
@@ -143,14 +284,18 @@ void pmm_add_memory_above(const struct boot_info *bi, uint64_t limit)
 
 uint64_t frame_alloc(void)
 {
-    uint64_t f = free_list;
-    if (f)
-        free_list = *(uint64_t *)P2V(f);
-    else if (!(f = take_untouched()))
-        return 0;
-    free_count--;
-    frame_refs[f / PAGE_SIZE] = 1;
-    return f;
+    push_off();
+    struct frame_stats *stats = &cpu_stats[this_cpu()->index];
+    uint64_t locks_before = stats->lock_taken;
+    uint64_t frame = cache_alloc(stats);
+    if (frame) {
+        stats->allocs++;
+        stats->from_cache += stats->lock_taken == locks_before;
+    }
+    pop_off();
+    if (frame)
+        __atomic_store_n(&frame_refs[frame / PAGE_SIZE], 1, __ATOMIC_RELAXED);
+    return frame;
 }
 
 uint64_t frame_alloc_zeroed(void)
@@ -167,29 +312,50 @@ uint64_t frame_alloc_zeroed(void)
 bool frame_ref(uint64_t frame)
 {
     uint16_t *count = &frame_refs[frame / PAGE_SIZE];
-    if (*count == FRAME_REFS_MAX)
-        return false;
-    ++*count;
+    uint16_t old = __atomic_load_n(count, __ATOMIC_RELAXED);
+    do {
+        if (old == FRAME_REFS_MAX)
+            return false;
+    } while (!__atomic_compare_exchange_n(count, &old, old + 1, false, __ATOMIC_RELAXED,
+                                          __ATOMIC_RELAXED));
     return true;
 }
 
 void frame_unref(uint64_t frame)
 {
     uint16_t *count = &frame_refs[frame / PAGE_SIZE];
-    if (*count == 0)
-        return; /* not a frame of ours (or a double free): never put it on the list twice */
-    if (--*count == 0)
-        push_free(frame);
+    uint16_t old = __atomic_load_n(count, __ATOMIC_RELAXED);
+    do {
+        if (old == 0)
+            return; /* not a frame of ours (or a double free): never free it twice */
+    } while (!__atomic_compare_exchange_n(count, &old, old - 1, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_RELAXED));
+    if (old > 1)
+        return;
+    push_off();
+    struct frame_stats *stats = &cpu_stats[this_cpu()->index];
+    cache_free(frame, stats);
+    stats->frees++;
+    pop_off();
 }
 
 int frame_refcount(uint64_t frame)
 {
-    return frame / PAGE_SIZE < frame_limit ? frame_refs[frame / PAGE_SIZE] : 0;
+    if (frame / PAGE_SIZE >= frame_limit)
+        return 0;
+    return __atomic_load_n(&frame_refs[frame / PAGE_SIZE], __ATOMIC_RELAXED);
 }
 
+/* Exact: the pool's frames and every CPU's cached ones, counted under frames_lock, which
+ * every move between the two holds. */
 uint64_t frames_free(void)
 {
-    return free_count;
+    spin_lock(&frames_lock);
+    uint64_t free = free_count;
+    for (int cpu = 0; cpu < MAX_CPUS; cpu++)
+        free += cached_frames(cpu);
+    spin_unlock(&frames_lock);
+    return free;
 }
 
 uint64_t frames_total(void)
@@ -200,4 +366,10 @@ uint64_t frames_total(void)
 uint64_t pmm_highest_address(void)
 {
     return highest_address;
+}
+
+void frame_stats_of(int cpu, struct frame_stats *out)
+{
+    *out = cpu_stats[cpu];
+    out->cached = cached_frames(cpu);
 }

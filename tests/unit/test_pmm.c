@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c tests/unit/pmm_host.c
+// SOURCES: kernel/lib/string.c tests/unit/pmm_host.c tests/unit/spinlock_host.c
 /* test_pmm.c - the physical frame allocator (kernel/mm/pmm.c, through tests/unit/pmm_host.c).
  *
  * "Physical memory" is a 4 MiB array: pmm_host.c makes P2V(x) the address of its byte x.
@@ -250,6 +250,90 @@ TEST(pmm_add_memory_above_adds_frames_above_the_limit)
     CHECK_EQ(frames_free(), ALL_FRAMES);
 }
 
+static struct frame_stats stats_of(int cpu)
+{
+    struct frame_stats s;
+    frame_stats_of(cpu, &s);
+    return s;
+}
+
+/* spinlock_host.c: act as CPU index cpu; interrupts-off sections still open. (cpu.h cannot
+ * be included beside the host's headers.) */
+void become_cpu(int cpu);
+int host_push_off_depth(void);
+
+TEST(freed_frames_stay_in_this_cpus_cache_and_count_as_free)
+{
+    init();
+    int n = 10;
+    for (int i = 0; i < n; i++)
+        taken[i] = frame_alloc();
+    give_back(n);
+    struct frame_stats s = stats_of(0);
+    CHECK(s.cached >= (uint64_t)n);
+    CHECK_EQ(frames_free(), ALL_FRAMES); /* cached frames are free: MemFree stays exact */
+    CHECK_EQ(s.allocs, n);
+    CHECK_EQ(s.frees, n);
+    CHECK_EQ(host_push_off_depth(), 0);
+}
+
+TEST(most_frame_operations_take_no_global_lock)
+{
+    init();
+    for (int round = 0; round < 100; round++) {
+        for (int i = 0; i < 20; i++)
+            taken[i] = frame_alloc();
+        give_back(20);
+    }
+    struct frame_stats s = stats_of(0);
+    CHECK_EQ(s.allocs, 2000);
+    CHECK_EQ(s.frees, 2000);
+    CHECK(s.from_cache >= s.allocs * 3 / 4);
+    CHECK(s.lock_taken <= (s.allocs + s.frees) / 4); /* one trip to the pool per batch */
+    CHECK_EQ(s.lock_contended, 0);                    /* one CPU: nobody else holds it */
+    CHECK_EQ(frames_free(), ALL_FRAMES);
+}
+
+TEST(a_cache_stays_small_when_one_cpu_frees_many_frames)
+{
+    init();
+    int n = take_all();
+    give_back(n);
+    CHECK(stats_of(0).cached <= 64); /* the rest went back to the pool in batches */
+    CHECK_EQ(frames_free(), ALL_FRAMES);
+    CHECK_EQ(take_all(), ALL_FRAMES);
+}
+
+TEST(frames_cached_by_one_cpu_are_never_handed_out_by_another)
+{
+    init();
+    become_cpu(1);
+    for (int i = 0; i < 8; i++)
+        taken[i] = frame_alloc();
+    uint64_t cpu1_frames[8];
+    memcpy(cpu1_frames, taken, sizeof(cpu1_frames));
+    give_back(8);
+    uint64_t on_cpu1 = stats_of(1).cached;
+    CHECK(on_cpu1 >= 8);
+    become_cpu(0);
+    int n = take_all();
+    CHECK_EQ(n + on_cpu1, ALL_FRAMES);
+    CHECK_EQ(frames_free(), on_cpu1);
+    int reused = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < 8; j++)
+            reused += taken[i] == cpu1_frames[j];
+    CHECK_EQ(reused, 0);
+    become_cpu(1);
+    uint64_t f = frame_alloc(); /* cpu1 still has its own */
+    CHECK(f != 0);
+    CHECK_EQ(stats_of(1).from_cache, 9 - 1); /* its first allocation refilled the cache */
+    frame_unref(f);
+    become_cpu(0);
+    give_back(n);
+    CHECK_EQ(frames_free(), ALL_FRAMES);
+}
+
 int main(void)
 {
     RUN(frame_counts_are_exact);
@@ -263,5 +347,9 @@ int main(void)
     RUN(zeroed_frame_is_all_zeros);
     RUN(refcount_of_a_frame_beyond_memory_is_0);
     RUN(pmm_add_memory_above_adds_frames_above_the_limit);
+    RUN(freed_frames_stay_in_this_cpus_cache_and_count_as_free);
+    RUN(most_frame_operations_take_no_global_lock);
+    RUN(a_cache_stays_small_when_one_cpu_frees_many_frames);
+    RUN(frames_cached_by_one_cpu_are_never_handed_out_by_another);
     UNIT_EXIT();
 }
