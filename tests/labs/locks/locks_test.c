@@ -6,9 +6,10 @@
  * ROUNDS children; a child dirties a few pages (SEED picks how many), sometimes forks a child
  * of its own, and exits. A first storm brings the kernel's allocators to their working
  * size; then storms run until one leaves MemFree where it was (at most three: a leak fails
- * every time). Prints each CPU's frame allocator counters from /proc/frames for the measured
- * storms (the difference from before them) and the cached frames at the end, MemFree before
- * and after, and "locks_test: done"; any failure says what, and the exit status is 1.
+ * every time). Prints the CPUs that run processes (sysconf), each CPU's frame allocator
+ * counters from /proc/frames for the measured storms (the difference from before them) and
+ * the cached frames at the end, MemFree before and after, and "locks_test: done"; any
+ * failure says what, and the exit status is 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "locks_test: 1 to %d workers, at least one round\n", MAX_CPUS);
         return 2;
     }
+    printf("locks_test: %ld CPUs run processes\n", sysconf(_SC_NPROCESSORS_ONLN));
     if (!storm(workers, rounds))
         fail("the first storm");
     static struct frame_counts before[MAX_CPUS], after[MAX_CPUS];
