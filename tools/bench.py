@@ -29,7 +29,11 @@ MEASURES = [
     "null_syscall", "fork_exit_wait", "fork_exec_wait", "dyn_exec_wait", "pipe_roundtrip", "yield_pingpong",
     "nanosleep_1ms_late", "itimer_1ms_late", "pidns_fork_pair", "fork_pair", "spawn_1000_sleepers",
     "proc_scan_1000",
+    "smp2_one_after_other", "smp2_at_once", "smp4_one_after_other", "smp4_at_once",
 ]
+# Booted once more each with this many CPUs (multi-threaded TCG), running `bench --smp N`:
+# N CPU-bound processes one after the other, then at once. Their ratio is the speedup.
+SMP_BOOTS = [2, 4]
 
 RESULT_LINE = re.compile(r"BENCH name=(\S+) (?:cycles=(-?\d+) rounds=(\d+) ops=(\d+)|error=(\S+))")
 TSC_LINE = re.compile(r"BENCH_TSC_KHZ=(\d+)")
@@ -50,9 +54,11 @@ def log(message):
 
 # ---- QEMU ----
 
-def qemu_command(memory, timeout, machine_args):
-    """The QEMU command line shared by both kernels; machine_args says what to boot."""
-    return ["timeout", str(timeout), "qemu-system-x86_64", "-m", memory, "-accel", "tcg",
+def qemu_command(memory, timeout, machine_args, smp=1):
+    """The QEMU command line shared by both kernels; machine_args says what to boot. With
+    several CPUs, TCG runs each in a host thread of its own (multi-threaded TCG)."""
+    accel = ["-accel", "tcg"] if smp == 1 else ["-smp", str(smp), "-accel", "tcg,thread=multi"]
+    return ["timeout", str(timeout), "qemu-system-x86_64", "-m", memory] + accel + [
             "-net", "none", "-display", "none", "-serial", "stdio", "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + machine_args
 
@@ -251,6 +257,17 @@ def run_nest(build, workdir, memory, limit, boots):
     if "bench" not in boot.marks:
         result["prompt_status"] = "nest (boot to prompt): not tried, nest did not start init"
         return result
+    for cpus in SMP_BOOTS:
+        iso = os.path.join(workdir, "nest-bench-smp%d.iso" % cpus)
+        make_iso(build, iso, "console=ttyS0 quiet init=/bin/bench -- --smp %d" % cpus)
+        log("booting nest with init=/bin/bench --smp %d on %d CPUs" % (cpus, cpus))
+        smp_boot = run_qemu(qemu_command(memory, limit, ["-cdrom", iso, "-boot", "d"], cpus),
+                            os.path.join(workdir, "nest-smp%d.log" % cpus),
+                            {"bench": r"BENCH_START"}, limit=limit, stall=STALL_SECONDS)
+        smp_results = parse_results(smp_boot)
+        result["measures"].update(smp_results["measures"])
+        if not smp_results["done"] and result["status"] == "ok":
+            result["status"] = describe_failure(smp_boot, "nest on %d CPUs" % cpus)
     log("booting nest to the shell prompt, %d times" % boots)
     times, last = time_boots(qemu_command(memory, 60, ["-cdrom", shell_iso, "-boot", "d"]),
                              os.path.join(workdir, "nest-prompt.log"), PROMPT, boots)
@@ -375,6 +392,17 @@ def run_linux(build, memory, limit, boots):
         times += more
     result["boot_to_init_runs_s"] = times
     result["boot_to_init_s"] = median(times)
+    for cpus in SMP_BOOTS:
+        log("booting Linux with /init --smp %d on %d CPUs" % (cpus, cpus))
+        smp_command = qemu_command(memory, limit, [
+            "-kernel", vmlinuz, "-initrd", initramfs,
+            "-append", "console=ttyS0 quiet panic=-1 -- --smp %d" % cpus], cpus)
+        smp_boot = run_qemu(smp_command, os.path.join(build, "bench", "linux-smp%d.log" % cpus),
+                            {"init": r"BENCH_START"}, limit=limit, stall=STALL_SECONDS)
+        smp_results = parse_results(smp_boot)
+        result["measures"].update(smp_results["measures"])
+        if not smp_results["done"] and result["status"] == "ok":
+            result["status"] = describe_failure(smp_boot, "Linux on %d CPUs" % cpus)
     return result
 
 
@@ -400,6 +428,20 @@ def seconds_text(value):
     return "-" if value is None else "%.2f s" % value
 
 
+def speedup(side, cpus):
+    """How much faster CPUS busy processes ran at once than one after the other, or None."""
+    measures = side.get("measures", {})
+    apart = measures.get("smp%d_one_after_other" % cpus, {})
+    together = measures.get("smp%d_at_once" % cpus, {})
+    if "cycles" not in apart or "cycles" not in together or together["cycles"] <= 0:
+        return None
+    return apart["cycles"] / together["cycles"]
+
+
+def speedup_text(value):
+    return "-" if value is None else "%.2fx" % value
+
+
 def print_table(report):
     nest, linux = report["nest"], report["linux"]
     rows = [("measure (cycles/op)", "nest", "Linux", "nest/Linux")]
@@ -411,6 +453,9 @@ def print_table(report):
     rows.append(("boot: QEMU start -> nest's prompt | Linux's /init",
                  seconds_text(nest.get("boot_to_prompt_s")),
                  seconds_text(linux.get("boot_to_init_s")), ""))
+    for cpus in SMP_BOOTS:
+        rows.append(("speedup of %d busy processes on %d CPUs" % (cpus, cpus),
+                     speedup_text(speedup(nest, cpus)), speedup_text(speedup(linux, cpus)), ""))
     rows.append(("TSC kHz", str(nest.get("tsc_khz") or "-"), str(linux.get("tsc_khz") or "-"), ""))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for i, row in enumerate(rows):
@@ -432,6 +477,10 @@ def markdown_table(report):
     lines.append("| boot: QEMU start to the shell prompt (nest), to `/init` (Linux) | %s | %s | |"
                  % (seconds_text(nest.get("boot_to_prompt_s")),
                     seconds_text(linux.get("boot_to_init_s"))))
+    for cpus in SMP_BOOTS:
+        lines.append("| speedup of %d busy processes at once on %d CPUs over one after the other "
+                     "| %s | %s | |" % (cpus, cpus, speedup_text(speedup(nest, cpus)),
+                                        speedup_text(speedup(linux, cpus))))
     return "\n".join(lines) + "\n"
 
 
@@ -476,6 +525,8 @@ def main():
                   report["linux"].get("measures", {}).get(name))
         if r is not None:
             report["ratios"][name] = round(r, 3)
+    report["speedups"] = {side: {"smp%d" % cpus: speedup(report[side], cpus) for cpus in SMP_BOOTS}
+                          for side in ("nest", "linux")}
 
     print()
     print_table(report)

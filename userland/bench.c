@@ -4,6 +4,8 @@
  * prints one "BENCH name=ID cycles=N rounds=N ops=N" line per measure, then BENCH_DONE.
  * Each measure runs one warm-up round, then several timed rounds; the median round counts.
  * As PID 1 it mounts /proc if it is missing and powers the machine off at the end.
+ * `bench --smp N` (N = 2 or 4, on a machine with N CPUs) runs only the SMP scaling measures:
+ * N CPU-bound processes one after the other, then all at once.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -446,6 +448,77 @@ static int proc_scan_round(long ops, int64_t *cycles)
     return 0;
 }
 
+/* ---- SMP scaling: CPU-bound processes one after the other, and all at once ---- */
+
+/* A busy loop long beside fork, exit and a scheduler tick (some 0.5 s of one CPU under TCG):
+ * what the two processes cost beyond it is noise in the speedup. */
+#define SPIN_LOOPS 25000000L
+
+static void spin(void)
+{
+    for (volatile long i = 0; i < SPIN_LOOPS; i++)
+        ;
+}
+
+/* Start a child that spins and exits; its PID, or -errno. */
+static pid_t start_spinner(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        spin();
+        _exit(0);
+    }
+    return pid < 0 ? -errno : pid;
+}
+
+/* ops busy processes, each started when the one before has finished. */
+static int spin_one_after_other_round(long ops, int64_t *cycles)
+{
+    uint64_t start = rdtsc();
+    for (long i = 0; i < ops; i++) {
+        pid_t pid = start_spinner();
+        if (pid < 0)
+            return pid;
+        int err = reap(pid);
+        if (err)
+            return err;
+    }
+    *cycles = (int64_t)(rdtsc() - start);
+    return 0;
+}
+
+/* ops busy processes at once; done when the last one is. */
+static int spin_at_once_round(long ops, int64_t *cycles)
+{
+    pid_t pids[8];
+    uint64_t start = rdtsc();
+    long started = 0;
+    int err = 0;
+    while (started < ops && started < 8 && !err) {
+        pid_t pid = start_spinner();
+        if (pid < 0)
+            err = pid;
+        else
+            pids[started++] = pid;
+    }
+    for (long i = 0; i < started; i++) {
+        int e = reap(pids[i]);
+        err = err ? err : e;
+    }
+    *cycles = (int64_t)(rdtsc() - start);
+    return err;
+}
+
+/* Per process: on N CPUs, at_once's cycles are one_after_other's divided by the speedup. */
+static const struct measure smp2_measures[] = {
+    {"smp2_one_after_other", 2, 3, NULL, spin_one_after_other_round, NULL, true},
+    {"smp2_at_once", 2, 3, NULL, spin_at_once_round, NULL, false},
+};
+static const struct measure smp4_measures[] = {
+    {"smp4_one_after_other", 4, 3, NULL, spin_one_after_other_round, NULL, true},
+    {"smp4_at_once", 4, 3, NULL, spin_at_once_round, NULL, false},
+};
+
 /* Rounds are few enough that the whole run stays well under a minute on nest under QEMU's
  * TCG (about 6 s when this was written; a fork there costs some 0.3 M cycles). The cheap and
  * the noisy measures get more rounds: a timer interrupt or the host's load moves them more. */
@@ -569,12 +642,18 @@ int main(int argc, char **argv)
     tsc_khz = measure_tsc_khz();
     printf("BENCH_TSC_KHZ=%llu\n", (unsigned long long)tsc_khz);
     fflush(stdout);
-    const int total = sizeof(measures) / sizeof(measures[0]);
+    const struct measure *list = measures;
+    int total = sizeof(measures) / sizeof(measures[0]);
+    if (argc > 2 && strcmp(argv[1], "--smp") == 0) {
+        bool four = strcmp(argv[2], "4") == 0;
+        list = four ? smp4_measures : smp2_measures;
+        total = 2;
+    }
     for (int i = 0, count; i < total; i += count) {
         count = 1;
-        while (measures[i + count - 1].alternate && i + count < total && count < MAX_GROUP)
+        while (list[i + count - 1].alternate && i + count < total && count < MAX_GROUP)
             count++;
-        run_group(&measures[i], count);
+        run_group(&list[i], count);
     }
     printf("BENCH_DONE\n");
     fflush(stdout);
