@@ -30,9 +30,10 @@ static uint64_t free_count;      /* frames_lock: frames on the list and in the u
 #define MAX_UNTOUCHED 64
 static struct phys_range untouched[MAX_UNTOUCHED]; /* frames_lock: never-used frames */
 static int untouched_count;      /* frames_lock */
-static uint64_t total_count;     /* frames_lock: frames ever handed to the allocator */
-/* Set up at boot, then read-only; each count is changed by atomic operations only. */
-static uint16_t *frame_refs;     /* reference count per frame number */
+/* Set up at boot, then read-only. */
+static uint64_t total_count;     /* frames ever handed to the allocator */
+static uint16_t *frame_refs;     /* reference count per frame number; each count is changed
+                                  * by atomic operations only */
 static uint64_t frame_limit;     /* frames at or above this number have no count */
 static uint64_t highest_address; /* end of the highest usable region */
 
@@ -93,7 +94,7 @@ static void add_usable_frames(const struct boot_info *bi, uint64_t low, uint64_t
     }
 }
 
-/* A frame from the untouched ranges, or 0 when they are used up. */
+/* frames_lock held: a frame from the untouched ranges, or 0 when they are used up. */
 static uint64_t take_untouched(void)
 {
     while (untouched_count > 0) {
