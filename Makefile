@@ -14,9 +14,9 @@ BUSYBOX := /bin/busybox
 CMDLINE ?= console=ttyS0
 QEMU_MEMORY ?= 512M
 ACCEL ?= tcg
-# CPUs QEMU gives nest. 1 for now: nest starts the others but parks them until the scheduler
-# has a run queue per CPU (README, "Several CPUs").
-SMP ?= 1
+# CPUs QEMU gives nest; with more than one, multi-threaded TCG runs them in parallel on the
+# host (README, "Several CPUs").
+SMP ?= 2
 
 # V=1 shows every command; by default one short line per file.
 Q := $(if $(V),,@)
@@ -70,7 +70,7 @@ help:
 	@echo "make clean      remove build/"
 	@echo "Variables: CMDLINE='console=ttyS0 log_buf_len=1M -- /bin/sh -i' (the kernel command"
 	@echo "           line: this one has a 1 MiB kernel log and runs one job-control shell on"
-	@echo "           the console, then powers off), QEMU_MEMORY=512M, ACCEL=tcg|kvm, SMP=1, V=1"
+	@echo "           the console, then powers off), QEMU_MEMORY=512M, ACCEL=tcg|kvm, SMP=2, V=1"
 
 deps:
 	@tools/install-deps.sh

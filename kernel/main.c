@@ -107,10 +107,11 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     lapic_init();
     timer_init();
     syscall_init();
-    smp_init(bi, options.maxcpus);
     sched_init(options.sched);
+    sched_init_cpu();
+    proc_init_idle();
+    smp_init(bi, options.maxcpus); /* from here on, the other CPUs wait for processes */
     pid_init();
-    proc_init();
     vfs_init();
     initramfs_unpack_all(bi);
     serial_enable_input();
@@ -128,6 +129,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
 /* Called from boot/multiboot2.S on the boot stack, interrupts off. */
 __noreturn void boot_entry(uint64_t magic, uint64_t info_phys)
 {
+    cpu0_early_init();
     serial_init();
     console_write_all("\n", 1); /* apart from the firmware's output; not a log message */
     const char *error = NULL;

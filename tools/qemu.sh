@@ -23,7 +23,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-set -- -m "$memory" -accel "$accel" -smp "$smp" -net none -no-reboot \
+# More than one CPU under TCG: multi-threaded TCG, so the guest's CPUs run in parallel.
+accel_option=$accel
+if [ "$accel" = tcg ] && [ "$smp" -gt 1 ]; then
+    accel_option=tcg,thread=multi
+fi
+set -- -m "$memory" -accel "$accel_option" -smp "$smp" -net none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04
 if [ -n "$efi_image" ]; then
     set -- "$@" -drive "format=raw,file=$efi_image"

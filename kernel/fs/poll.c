@@ -42,25 +42,28 @@ static unsigned int file_ready(struct file *file)
 typedef int (*check_fn)(void *context);
 
 /* Run check until it finds something, the timeout (ns; negative: none) passes or a signal
- * comes (-ERESTARTNOHAND: restarted unless a handler runs). The check is made with
- * interrupts off so that a tty interrupt cannot slip in between it and the sleep. */
+ * comes (-ERESTARTNOHAND: restarted unless a handler runs). The check is made on the
+ * pollers' queue already, so that an event on another CPU (a tty interrupt, a timerfd)
+ * between it and the sleep is not lost. */
 static int wait_until_ready(check_fn check, void *context, int64_t timeout_ns)
 {
     uint64_t deadline = timeout_ns > 0 ? clock_deadline(CLOCK_MONOTONIC, timeout_ns, false) : 0;
     bool timed_out = timeout_ns == 0;
+    int ready;
     for (;;) {
-        bool was = irq_save();
-        int ready = check(context);
-        if (ready != 0 || timed_out) {
-            irq_restore(was);
-            return ready;
+        prepare_to_wait(&pollers, false);
+        ready = check(context);
+        if (ready != 0 || timed_out)
+            break;
+        int error = sleep_prepared(deadline);
+        if (error == -EINTR) {
+            ready = -ERESTARTNOHAND;
+            break;
         }
-        int error = sleep_on(&pollers, deadline);
-        irq_restore(was);
-        if (error == -EINTR)
-            return -ERESTARTNOHAND;
         timed_out = error == -ETIMEDOUT; /* one last check, then 0 */
     }
+    finish_wait(&pollers);
+    return ready;
 }
 
 /* ---- signal masks and timeouts of ppoll and pselect6 ---- */

@@ -781,7 +781,7 @@ static void generate_cpu_stat(struct text *t)
     int running = 0;
     list_for_each_entry(p, &proc_list, all)
         running += p->state == PROC_RUNNABLE;
-    add(t, "intr %lu\nctxt %lu\nbtime %lu\n", cpu_stats.interrupts, cpu_stats.context_switches,
+    add(t, "intr %lu\nctxt %lu\nbtime %lu\n", cpu_stats_sum_interrupts(), cpu_stats_sum_switches(),
         boot_epoch_seconds);
     /* every sleep in nest is interruptible: nothing is ever blocked in Linux's sense */
     add(t, "processes %lu\nprocs_running %d\nprocs_blocked 0\n", forks_since_boot + 1,

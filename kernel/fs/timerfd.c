@@ -20,8 +20,10 @@
 #define TFD_TIMER_CANCEL_ON_SET 2 /* accepted: nest's realtime clock is never set */
 #define TFD_CREATE_FLAGS (O_CLOEXEC | O_NONBLOCK)
 
-/* One timerfd's state, touched with interrupts off (its timer runs in the interrupt). */
+/* One timerfd's state: lock guards it against its timer's function, which runs in the
+ * timer interrupt, maybe on another CPU. */
 struct timerfd {
+    struct spinlock lock;
     struct timer timer;
     int clock;               /* CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME */
     uint64_t interval;       /* ns; 0: the timer goes off once */
@@ -34,14 +36,16 @@ struct timerfd {
 static void timerfd_expired(struct timer *t)
 {
     struct timerfd *tfd = container_of(t, struct timerfd, timer);
+    spin_lock(&tfd->lock);
     tfd->ticks++;
     tfd->expired = true;
+    spin_unlock(&tfd->lock);
     wake_up(&tfd->readers);
     poll_notify();
 }
 
 /* A periodic timer that went off starts the period after now; the periods skipped count
- * as expiries too. Interrupts off. */
+ * as expiries too. With tfd->lock. */
 static void restart_if_periodic(struct timerfd *tfd)
 {
     if (!tfd->expired || !tfd->interval)
@@ -63,11 +67,11 @@ static ssize_t timerfd_read(struct file *file, void *user_buf, size_t n, uint64_
         return -EAGAIN;
     if (wait_event_interruptible(tfd->readers, tfd->ticks != 0))
         return -ERESTARTSYS;
-    bool was = irq_save();
+    spin_lock(&tfd->lock);
     restart_if_periodic(tfd);
     uint64_t ticks = tfd->ticks;
     tfd->ticks = 0;
-    irq_restore(was);
+    spin_unlock(&tfd->lock);
     return copy_to_user(user_buf, &ticks, sizeof(ticks)) ? -EFAULT : (ssize_t)sizeof(ticks);
 }
 
@@ -115,6 +119,7 @@ long sys_timerfd_create(int clock, int flags)
         return -ENOMEM;
     }
     tfd->clock = clock;
+    spin_init(&tfd->lock, "timerfd", RANK_PTIMER);
     timer_init_one(&tfd->timer, timerfd_expired);
     wait_queue_init(&tfd->readers);
     file->data = tfd;
@@ -155,10 +160,10 @@ long sys_timerfd_gettime(int fd, void *user_setting)
     if (err)
         return err;
     struct timerfd *tfd = file->data;
-    bool was = irq_save();
+    spin_lock(&tfd->lock);
     restart_if_periodic(tfd);
     struct itimerspec setting = read_setting(tfd);
-    irq_restore(was);
+    spin_unlock(&tfd->lock);
     file_put(file);
     return copy_to_user(user_setting, &setting, sizeof(setting)) ? -EFAULT : 0;
 }
@@ -179,16 +184,18 @@ long sys_timerfd_settime(int fd, int flags, const void *user_new, void *user_old
     if (err)
         return err;
     struct timerfd *tfd = file->data;
-    bool was = irq_save();
+    spin_lock(&tfd->lock);
     restart_if_periodic(tfd);
     old = read_setting(tfd);
-    timer_cancel(&tfd->timer);
+    spin_unlock(&tfd->lock);
+    timer_cancel(&tfd->timer); /* not with the lock: it waits for a running timerfd_expired */
+    spin_lock(&tfd->lock);
     tfd->ticks = 0;
     tfd->expired = false;
     tfd->interval = value ? (uint64_t)interval : 0;
     if (value)
         timer_start(&tfd->timer, clock_deadline(tfd->clock, value, flags & TFD_TIMER_ABSTIME));
-    irq_restore(was);
+    spin_unlock(&tfd->lock);
     file_put(file);
     if (user_old && copy_to_user(user_old, &old, sizeof(old)))
         return -EFAULT;

@@ -75,7 +75,11 @@
 
 #define TTY_BUFFER_SIZE 4096
 
+/* The input side (buffer, head, count, committed) is lock's: the serial and keyboard
+ * interrupts fill the ring. termios is written with the kernel lock and lock both, so
+ * either is enough to read it; the rest changes under the kernel lock. */
 struct tty {
+    struct spinlock lock;
     uint8_t buffer[TTY_BUFFER_SIZE]; /* input ring */
     size_t head;                     /* index of the oldest input byte */
     size_t count;                    /* bytes in the ring */
@@ -88,6 +92,7 @@ struct tty {
 };
 
 static struct tty console = {
+    .lock = SPINLOCK_INIT("tty", RANK_TTY),
     .termios =
         {
             .c_iflag = ICRNL | IXON,
@@ -295,9 +300,9 @@ static void receive(struct tty *tty, uint8_t c)
 /* Called by the serial (and keyboard) interrupt for every byte typed. */
 void tty_input_byte(char c)
 {
-    bool was = irq_save();
+    spin_lock(&console.lock);
     receive(&console, (uint8_t)c);
-    irq_restore(was);
+    spin_unlock(&console.lock);
 }
 
 /* ---- sessions and job control ---- */
@@ -392,13 +397,12 @@ struct pid *tty_foreground(const struct proc *p)
 static int wait_for_input(struct tty *tty, size_t have, uint64_t deadline)
 {
     for (;;) {
-        bool was = irq_save();
-        if (tty->committed > have) {
-            irq_restore(was);
+        prepare_to_wait(&tty->readers, false); /* before the check: input may come now */
+        bool ready = __atomic_load_n(&tty->committed, __ATOMIC_ACQUIRE) > have;
+        int error = ready ? 0 : sleep_prepared(deadline);
+        finish_wait(&tty->readers);
+        if (ready)
             return 0;
-        }
-        int error = sleep_on(&tty->readers, deadline);
-        irq_restore(was);
         if (error == -EINTR)
             return -ERESTARTSYS;
         if (error == -ETIMEDOUT)
@@ -476,9 +480,9 @@ static ssize_t tty_read(struct file *file, void *user_buf, size_t n, uint64_t *o
     char *buf = kmalloc(TTY_BUFFER_SIZE);
     if (!buf)
         return -ENOMEM;
-    bool was = irq_save();
+    spin_lock(&tty->lock);
     size_t copied = take_input(tty, buf, MIN(n, TTY_BUFFER_SIZE));
-    irq_restore(was);
+    spin_unlock(&tty->lock);
     error = copy_to_user(user_buf, buf, copied);
     kfree(buf);
     return error ? error : (ssize_t)copied;
@@ -528,13 +532,13 @@ static long set_termios(struct tty *tty, unsigned int cmd, const void *user_term
     struct termios new_termios;
     if (copy_from_user(&new_termios, user_termios, sizeof(new_termios)))
         return -EFAULT;
-    bool was = irq_save();
+    spin_lock(&tty->lock);
     tty->termios = new_termios;
     if (cmd == TCSETSF)
         flush_input(tty);
     if (!is_canonical(tty))
         commit(tty);
-    irq_restore(was);
+    spin_unlock(&tty->lock);
     return 0;
 }
 
@@ -633,9 +637,9 @@ static long flush(struct tty *tty, uint64_t queue)
     if (queue != TCIFLUSH && queue != TCOFLUSH && queue != TCIOFLUSH)
         return -EINVAL;
     if (queue != TCOFLUSH) {
-        bool was = irq_save();
+        spin_lock(&tty->lock);
         flush_input(tty);
-        irq_restore(was);
+        spin_unlock(&tty->lock);
     }
     return 0; /* output is written at once: there is nothing to flush */
 }
@@ -644,15 +648,13 @@ static long flush(struct tty *tty, uint64_t queue)
  * (tests/system/test_debian.py fails on one outside its documented list). */
 static long unknown_ioctl(unsigned int cmd)
 {
-    static unsigned int reported[32]; /* guarded by interrupts off: one CPU */
+    static unsigned int reported[32]; /* the kernel lock: only ioctl(2) comes here */
     static int count;
-    bool was = irq_save();
     bool seen = false;
     for (int i = 0; i < count; i++)
         seen |= reported[i] == cmd;
     if (!seen && count < (int)ARRAY_SIZE(reported))
         reported[count++] = cmd;
-    irq_restore(was);
     if (!seen) {
         struct proc *p = current_proc();
         pr_notice("nest: %s[%d] made unknown terminal ioctl %#x; returning ENOTTY\n", p->name,

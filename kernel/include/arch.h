@@ -33,6 +33,7 @@ void irq_dispatch(int irq);
 #define USER_HZ 100 /* clock ticks as user space counts them (times, /proc, AT_CLKTCK) */
 #define NS_TO_CLOCK_T(ns) ((ns) / (1000000000UL / USER_HZ))
 void timer_init(void);
+void timer_init_cpu(void); /* another CPU: its APIC timer as the boot CPU's */
 uint64_t clock_monotonic_ns(void);
 void timer_hardware_program(uint64_t deadline); /* interrupt at this monotonic ns; 0: none */
 extern uint64_t tsc_khz;

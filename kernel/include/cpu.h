@@ -45,6 +45,12 @@ struct tss {
 
 struct proc;
 
+/* Counts for /proc/stat: changed only by their CPU, with its interrupts off. */
+struct cpu_stats {
+    uint64_t context_switches; /* switches from one process to another */
+    uint64_t interrupts;       /* hardware interrupts taken */
+};
+
 /* The per-CPU area; %gs points here while in the kernel. syscall.S uses the offsets. */
 struct cpu {
     struct cpu *self;     /* 0: this structure's own address */
@@ -56,9 +62,21 @@ struct cpu {
     int preempt_count;    /* spinlocks and push_off()s held (spinlock.c); no sleep unless 0 */
     bool irq_were_on;     /* interrupts were on before the first of them */
 
-    /* Time, all per-CPU: touched only by this CPU, with interrupts off. */
+    /* The run queue's core part (the policy keeps the order): sched_lock guards these. */
+    struct list_head queued;  /* processes on this CPU's queue, via proc.queue_link */
+    int nr_queued;            /* how many */
+    struct proc *free_after_switch; /* a process that reaped itself: freed after the switch
+                                     * (only this CPU, interrupts off) */
+    struct proc *zombie_with_klock; /* an exiting process's kernel lock, let go after the
+                                     * switch (only this CPU, interrupts off) */
+    struct cpu_stats stats;   /* only this CPU, interrupts off */
+
+    /* Time: the queue and what the hardware is armed for are timer.c's timer_lock's; the
+     * rest only this CPU's, with interrupts off. */
     struct list_head timers; /* the timer queue (timer.h), earliest deadline first */
     uint64_t timer_armed;    /* the deadline the hardware timer is set for; 0: none */
+    struct timer *running_timer; /* the timer whose function runs here now, if any */
+    int balance_ticks;       /* slice ticks since the last balancing look (sched_lock) */
     struct timer slice_tick; /* pending only while a process (not idle) runs */
     uint64_t time_mark;      /* clock at the last kernel entry, exit or switch (cputime.c) */
     uint64_t timer_interrupts; /* taken so far (/proc/interrupts) */
@@ -88,6 +106,7 @@ static inline struct cpu *this_cpu(void)
 }
 #endif
 
+void cpu0_early_init(void); /* %gs at cpu0 before anything else */
 void gdt_init(void);
 void gdt_prepare(struct cpu *c, uint64_t double_fault_stack_top);
 void gdt_load(struct cpu *c);

@@ -35,6 +35,7 @@ int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 typedef void (*console_sink_fn)(const char *text, size_t len);
 void console_register_sink(console_sink_fn sink);
 void console_write_all(const char *text, size_t len);
+extern bool panicking; /* panic() has begun: printing takes no lock */
 
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,8 +1,9 @@
 /* proc.h - processes (kernel/proc/proc.c, fork.c, exit.c, exec.c).
  *
  * One struct proc per process, single-threaded (DESIGN.md §5). A process is numbered by its
- * struct pid, once per PID namespace level (pid.h). Fields are changed only by the process
- * itself or with interrupts off, since nest has one CPU and a non-preemptible kernel.
+ * struct pid, once per PID namespace level (pid.h). A field without a note is guarded by
+ * the kernel lock (spinlock.h): changed by a process running kernel code, which holds it.
+ * Fields that interrupt handlers or the scheduler touch name their spinlock.
  */
 #ifndef NEST_PROC_H
 #define NEST_PROC_H
@@ -14,6 +15,7 @@
 #include "pid.h"
 #include "sched.h"
 #include "signal.h"
+#include "spinlock.h"
 #include "timer.h"
 #include "types.h"
 
@@ -48,7 +50,7 @@ struct context {
 };
 
 struct proc {
-    enum proc_state state;
+    enum proc_state state;      /* sched_lock (sched.c) */
     char name[PROC_NAME_MAX];   /* the executable's base name (comm) */
     struct pid *pid;            /* numbers in every namespace level */
     struct pid *pgrp;           /* process group (the leader's pid) */
@@ -73,19 +75,19 @@ struct proc {
     struct mnt_ns *mnt_ns;      /* its mount namespace (a reference); NULL once it exited */
     mode_t umask;
 
-    sigset_t sig_pending;       /* posted, not yet delivered */
+    sigset_t sig_pending;       /* posted, not yet delivered (signal_lock) */
     sigset_t sig_blocked;       /* rt_sigprocmask */
     sigset_t saved_mask;        /* restored after a ppoll/pselect/sigsuspend mask */
     bool restore_saved_mask;
     struct signal_stack alt_stack; /* sigaltstack: where SA_ONSTACK handlers run */
     struct k_sigaction *actions;   /* handlers, NSIG of them (allocated apart: 2 KiB) */
-    struct signal_info sig_info[NSIG]; /* about each pending signal */
+    struct signal_info sig_info[NSIG]; /* about each pending signal (signal_lock) */
     bool group_stop_notify;     /* stopped or continued: the parent's wait4 may report it */
     int stop_signal;            /* the signal that stopped it */
     bool continued;             /* resumed by SIGCONT, not yet reported (WCONTINUED) */
 
     int exit_status;            /* wait status as wait4 reports it */
-    bool exiting;               /* in do_exit: takes no more signals */
+    bool exiting;               /* in do_exit: takes no more signals (signal_lock) */
     int exit_signal;            /* sent to the parent at exit (SIGCHLD, or clone's choice) */
     int pdeath_signal;          /* prctl(PR_SET_PDEATHSIG): sent to it when its parent exits;
                                  * 0 for none; a child starts with 0. Set only by the
@@ -106,10 +108,10 @@ struct proc {
     int cpu;                    /* the CPU it runs on, or ran on last (sched_lock) */
     uint64_t cpus_allowed;      /* CPU mask it may run on: sched_setaffinity (sched_lock) */
     bool holds_klock;           /* in the kernel with the kernel lock (only its own process) */
-    struct list_head run_link;  /* link in the scheduler policy's run queue */
-    int time_slice;             /* ticks left before preemption (round-robin) */
+    struct list_head klock_link; /* waiting for the kernel lock (klock.c's klock_guard) */
+    struct list_head queue_link; /* in cpus[cpu]->queued while on a run queue (sched_lock) */
+    struct sched_entity sched;  /* the policy's own state (sched_lock) */
     int nice;                   /* -20..19, setpriority(); weighs its CPU share (sched=stride) */
-    uint64_t vruntime;          /* for policies that need one */
 
     uint64_t utime_ns;          /* CPU time in user mode (cputime.c) */
     uint64_t stime_ns;          /* CPU time in the kernel; the idle process's: idle time */
@@ -130,15 +132,18 @@ struct proc {
     uint64_t rlimits[RLIMIT_COUNT][2]; /* prlimit64: soft and hard limits */
 };
 
-extern struct list_head proc_list;
+extern struct list_head proc_list; /* proc.c says what guards it */
+extern struct spinlock proc_list_lock;
 extern int proc_count;
 extern uint64_t forks_since_boot; /* processes created (/proc/stat's "processes") */
 
 static inline struct proc *current_proc(void) { return this_cpu()->current; }
 
-void proc_init(void);
+void proc_init_idle(void); /* the running context becomes this CPU's idle process */
 struct proc *proc_alloc(void);
-void proc_free(struct proc *p);
+void proc_release(struct proc *p);     /* out of the table, numbers let go: kernel lock */
+void proc_free_memory(struct proc *p); /* then its memory */
+void proc_free(struct proc *p);        /* both */
 void proc_set_name(struct proc *p, const char *path);
 int proc_root_pid(const struct proc *p);
 struct pid_ns *proc_pid_ns(const struct proc *p); /* the namespace p lives in */

@@ -128,6 +128,8 @@ struct proc;
 struct trap_frame;
 
 /* Post sig to p with the sender's information; the caller has checked permission. */
+struct spinlock;
+extern struct spinlock signal_lock; /* signal.c says what it guards */
 void signal_send(struct proc *p, int sig, const struct siginfo *info);
 /* A signal the process cannot block or ignore (a fault in user mode). */
 void signal_force(struct proc *p, int sig, int code, uint64_t address);

@@ -15,7 +15,8 @@ struct boot_info;
 struct cpu;
 
 /* Written only by the boot CPU while it starts the others (each AP sets nothing itself but
- * its struct cpu's online flag); read-only once smp_init has returned. */
+ * its struct cpu's online flag), before any process exists; they only grow, and are
+ * read-only once smp_init has returned. */
 extern int cpu_count;                 /* CPUs online, the boot CPU included */
 extern struct cpu *cpus[MAX_CPUS];    /* each online CPU's per-CPU area, by index */
 extern uint64_t cpus_scheduling_mask; /* the CPUs that run processes */

@@ -18,16 +18,20 @@ enum lock_rank {
     RANK_KLOCK = 5,     /* the kernel lock's own state (klock.c) */
     RANK_TTY = 10,      /* a terminal's input queue and settings (tty.c) */
     RANK_PROC_LIST = 15, /* the process table's list (proc_list_lock, proc.c) */
+    RANK_PTIMER = 18,   /* a POSIX timer's or a timerfd's state vs its timer (posix_timer.c,
+                         * timerfd.c); never held across timer_cancel */
     RANK_SIGNAL = 20,   /* every process's pending signals (signal_lock, signal.c) */
     RANK_WAIT_QUEUE = 40, /* one wait queue's sleepers (sched.c) */
     RANK_SCHED = 50,    /* every run queue and every process's state (sched_lock, sched.c) */
     RANK_TIMER = 60,    /* one CPU's timer queue (timer.c) */
     RANK_HEAP = 70,     /* kmalloc's free lists (heap_lock, heap.c); it takes frames under it */
     RANK_FRAMES = 75,   /* the frame allocator's global pool (frames_lock, pmm.c) */
-    RANK_LOG = 80,      /* the kernel log and the console (log.c, printk.c) */
+    RANK_LOG = 80,      /* the kernel log's ring (log.c) */
+    RANK_CONSOLE = 85,  /* the console's output devices (printk.c) */
 };
 
 struct cpu;
+struct proc;
 
 struct spinlock {
     uint32_t locked;     /* 1 while held: changed only by atomic exchange */
@@ -61,6 +65,7 @@ void might_sleep(void);
  * they share is guarded by the spinlocks above. docs/ARCHITECTURE.md says why. */
 void klock_take(void);        /* if the current process does not hold it yet */
 void klock_release(void);     /* if it does */
+void klock_release_for(struct proc *p); /* for p, a zombie that just left the CPU */
 bool klock_held(void);        /* by the current process */
 
 #endif

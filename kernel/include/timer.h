@@ -11,12 +11,15 @@
 #include "list.h"
 #include "types.h"
 
+struct cpu;
+
 #define NSEC_PER_SEC 1000000000L
 #define NSEC_PER_USEC 1000L
 
 struct timer {
     struct list_head link;           /* in a CPU's queue; empty when not pending */
     uint64_t expires;                /* monotonic ns; meaningful while pending */
+    struct cpu *cpu;                 /* whose queue it is on, while pending */
     void (*function)(struct timer *); /* runs in the timer interrupt, interrupts off */
 };
 
@@ -24,7 +27,8 @@ struct timer {
 void timer_init_one(struct timer *t, void (*function)(struct timer *));
 /* (Re)arm t for the monotonic time expires (ns); a time already past fires at once. */
 void timer_start(struct timer *t, uint64_t expires);
-/* Disarm t; harmless if it is not pending. */
+/* Disarm t; harmless if it is not pending. Once it returns, t's function is not running on
+ * any CPU and will not run. */
 void timer_cancel(struct timer *t);
 static inline bool timer_pending(const struct timer *t) { return !list_empty(&t->link); }
 /* Called by the hardware timer's interrupt: run every expired timer, program the next. */

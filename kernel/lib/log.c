@@ -12,6 +12,7 @@
 #include "log.h"
 #include "mm.h"
 #include "printk.h"
+#include "spinlock.h"
 #include "string.h"
 #include "uaccess.h"
 #include "x86.h"
@@ -26,8 +27,10 @@ struct log_record {
     uint8_t level;
 };
 
-/* The ring (guarded: interrupts off). It starts in the kernel image, so that the first
- * messages of the boot are kept, and moves once to a bigger area if log_buf_len= asks. */
+/* The ring, guarded by log_lock: every CPU and interrupt handler logs. It starts in the
+ * kernel image, so that the first messages of the boot are kept, and moves once to a bigger
+ * area if log_buf_len= asks. */
+static struct spinlock log_lock = SPINLOCK_INIT("log", RANK_LOG);
 static char static_buf[LOG_BUF_DEFAULT] __attribute__((aligned(8)));
 static char *log_buf = static_buf;
 static uint64_t log_buf_size = LOG_BUF_DEFAULT;
@@ -36,8 +39,8 @@ static uint64_t next_seq, next_idx;   /* where the next record goes */
 static struct log_cursor clear_cursor;  /* after syslog's CLEAR: where READ_ALL starts */
 static bool wake_pending;               /* a record came; readers not woken yet */
 
-/* syslog(2)'s READ position. Only system calls change it (the kernel is not preemptible,
- * and none of them sleeps while it is half changed). */
+/* syslog(2)'s READ position. Only system calls change it, under the kernel lock (none of
+ * them sleeps while it is half changed). */
 static struct log_cursor syslog_cursor; /* the next unread record */
 static size_t syslog_partial;           /* bytes of that record READ already returned */
 
@@ -119,7 +122,9 @@ void log_wake_readers(void)
 /* Store text as records, one per line; a trailing newline ends the last one. */
 void log_store(int facility, int level, const char *text, size_t len)
 {
-    bool was = irq_save();
+    bool locking = !panicking; /* a panic may come with the lock held: it writes anyway */
+    if (locking)
+        spin_lock(&log_lock);
     while (len > 0) {
         size_t line = 0;
         while (line < len && text[line] != '\n')
@@ -129,7 +134,8 @@ void log_store(int facility, int level, const char *text, size_t len)
         text += line;
         len -= line;
     }
-    irq_restore(was);
+    if (locking)
+        spin_unlock(&log_lock);
 }
 
 int printk(const char *fmt, ...)
@@ -167,7 +173,7 @@ void log_grow(uint64_t requested)
                log_buf_size >> 10);
         return;
     }
-    bool was = irq_save();
+    spin_lock(&log_lock);
     /* Copy the records oldest first; a wrapped ring becomes one straight run. */
     uint64_t to = 0, idx = first_idx;
     for (uint64_t seq = first_seq; seq < next_seq; seq++) {
@@ -185,20 +191,20 @@ void log_grow(uint64_t requested)
     /* Positions changed: the cursors start again from the oldest record. */
     clear_cursor = syslog_cursor = (struct log_cursor){first_seq, 0};
     syslog_partial = 0;
-    irq_restore(was);
+    spin_unlock(&log_lock);
     pr_info("log: %lu KiB buffer (log_buf_len=), %lu early records kept\n", size >> 10, moved);
 }
 
 void log_cursor_set(struct log_cursor *c, enum log_cursor_start where)
 {
-    bool was = irq_save();
+    spin_lock(&log_lock);
     if (where == LOG_START_FIRST || (where == LOG_START_CLEAR && clear_cursor.seq < first_seq))
         *c = (struct log_cursor){first_seq, first_idx};
     else if (where == LOG_START_CLEAR)
         *c = clear_cursor;
     else
         *c = (struct log_cursor){next_seq, next_idx};
-    irq_restore(was);
+    spin_unlock(&log_lock);
 }
 
 bool log_has_record(const struct log_cursor *c)
@@ -215,7 +221,7 @@ bool log_overrun(const struct log_cursor *c)
  * record was overwritten, c moves to the oldest record and the answer is -EPIPE. */
 int log_read(struct log_cursor *c, struct log_entry *e)
 {
-    bool was = irq_save();
+    spin_lock(&log_lock);
     int ret = 1;
     if (c->seq < first_seq) {
         *c = (struct log_cursor){first_seq, first_idx};
@@ -231,7 +237,7 @@ int log_read(struct log_cursor *c, struct log_entry *e)
         c->seq = r->seq + 1;
         c->idx = idx + r->size;
     }
-    irq_restore(was);
+    spin_unlock(&log_lock);
     return ret;
 }
 
@@ -360,9 +366,9 @@ static long syslog_read_all(char *user_buf, int len, bool clear, struct syslog_l
         done += full;
     }
     if (clear) {
-        bool was = irq_save();
+        spin_lock(&log_lock);
         clear_cursor = c;
-        irq_restore(was);
+        spin_unlock(&log_lock);
     }
     return (long)done;
 }

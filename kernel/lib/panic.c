@@ -6,6 +6,7 @@
 __noreturn void panic(const char *fmt, ...)
 {
     cli();
+    __atomic_store_n(&panicking, true, __ATOMIC_RELAXED); /* print, whatever locks are held */
     char buf[256];
     va_list ap;
     va_start(ap, fmt);

@@ -6,6 +6,7 @@
  * console_printf write to.
  */
 #include "printk.h"
+#include "spinlock.h"
 #include "string.h"
 
 int console_loglevel = LOGLEVEL_DEFAULT;
@@ -214,10 +215,20 @@ void console_register_sink(console_sink_fn sink)
         sinks[sink_count++] = sink;
 }
 
+/* Guards the sinks' state (the serial port, the framebuffer console's cursor): every CPU
+ * writes, and messages must not interleave mid-line. */
+static struct spinlock console_lock = SPINLOCK_INIT("console", RANK_CONSOLE);
+bool panicking; /* set once by panic(): from then on nothing waits for a lock to print */
+
 void console_write_all(const char *text, size_t len)
 {
+    bool locking = !__atomic_load_n(&panicking, __ATOMIC_RELAXED);
+    if (locking)
+        spin_lock(&console_lock);
     for (int i = 0; i < sink_count; i++)
         sinks[i](text, len);
+    if (locking)
+        spin_unlock(&console_lock);
 }
 
 /* Print on the console whatever the log level: for output someone asked for (^P). */

@@ -25,10 +25,10 @@ static uint64_t take_elapsed(struct cpu *cpu)
 
 void cputime_enter_kernel(void)
 {
-    bool was = irq_save();
+    push_off();
     struct cpu *cpu = this_cpu();
     cpu->current->utime_ns += take_elapsed(cpu);
-    irq_restore(was);
+    pop_off();
 }
 
 void cputime_leave_kernel(void)
@@ -44,21 +44,21 @@ void cputime_charge_kernel(struct proc *running)
 
 uint64_t cputime_of_current(void)
 {
-    bool was = irq_save();
+    push_off();
     struct proc *p = current_proc();
     uint64_t total = p->utime_ns + p->stime_ns + (clock_monotonic_ns() - this_cpu()->time_mark);
-    irq_restore(was);
+    pop_off();
     return total;
 }
 
 uint64_t cputime_idle_ns(void)
 {
-    bool was = irq_save();
+    push_off();
     struct cpu *cpu = this_cpu();
     uint64_t idle = cpu->idle ? cpu->idle->stime_ns : 0;
     if (cpu->current == cpu->idle)
         idle += clock_monotonic_ns() - cpu->time_mark;
-    irq_restore(was);
+    pop_off();
     return idle;
 }
 
@@ -87,20 +87,20 @@ static struct interval_timer cpu_itimer_read(struct proc *p, int which)
 
 void cpu_itimer_get(struct proc *p, int which, struct interval_timer *now)
 {
-    bool was = irq_save();
+    push_off();
     *now = cpu_itimer_read(p, which);
-    irq_restore(was);
+    pop_off();
 }
 
 void cpu_itimer_set(struct proc *p, int which, const struct interval_timer *new,
                     struct interval_timer *old)
 {
-    bool was = irq_save();
+    push_off();
     struct cpu_itimer *it = &p->cpu_itimers[which - 1];
     *old = cpu_itimer_read(p, which);
     it->expires = new->value ? cpu_itimer_clock(p, which) + new->value : 0;
     it->interval = new->value ? new->interval : 0;
-    irq_restore(was);
+    pop_off();
 }
 
 /* One timer: send its signal if the CPU time has reached it, and set the next period. */

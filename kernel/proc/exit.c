@@ -129,8 +129,10 @@ __noreturn void do_exit(int status)
                (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff);
         machine_power_off();
     }
+    spin_lock(&signal_lock);
     p->exiting = true;
     p->sig_pending = 0;
+    spin_unlock(&signal_lock);
     itimer_real_exit(p);
     posix_timers_delete_all(p);
     /* Whoever shares the memory (vfork's parent) may wait on the word: zero it and wake. */
@@ -157,19 +159,19 @@ __noreturn void do_exit(int status)
     send_parent_death_signals(p);
     reparent_children(p);
 
-    bool was = irq_save();
     p->exit_status = status;
-    p->state = PROC_ZOMBIE;
+    set_current_state(PROC_ZOMBIE);
     if (ns->child_reaper == p)
         ns->child_reaper = NULL;
     if (parent_reaps_automatically(p->parent)) {
         wake_up(&p->parent->wait_children);
+        proc_release(p);
         sched_free_after_switch(p);
     } else {
-        notify_parent_exit(p);
+        notify_parent_exit(p); /* the parent reaps it once it is off the CPU: schedule()
+                                * keeps the kernel lock for a zombie until then */
     }
     schedule();
-    irq_restore(was);
     panic("a zombie was scheduled");
 }
 

@@ -40,6 +40,7 @@ static void prepare_kernel_stack(struct proc *p, const struct trap_frame *tf)
  * mode does (a signal sent before the child first ran is delivered now). */
 void fork_child_finish(void)
 {
+    this_cpu()->irq_were_on = false; /* return_to_user wants them off */
     sched_finish_switch();
     return_to_user(current_proc()->tf);
 }
@@ -69,6 +70,8 @@ static int copy_process_state(struct proc *child, struct proc *parent, uint64_t 
     }
     child->umask = parent->umask;
     child->nice = parent->nice;
+    child->cpu = parent->cpu;
+    child->cpus_allowed = parent->cpus_allowed;
     /* LAB syscall: begin */
     child->trace_mask = parent->trace_mask;
     /* LAB syscall: end */
@@ -113,25 +116,21 @@ static void discard_child(struct proc *child)
 static void wait_for_vfork_child(struct proc *parent)
 {
     wait_event_killable(parent->wait_children, parent->vfork_child == NULL);
-    bool was = irq_save();
     if (parent->vfork_child) { /* killed first: the child must not wake us after we are gone */
         parent->vfork_child->vfork_parent = NULL;
         parent->vfork_child = NULL;
     }
-    irq_restore(was);
 }
 
 /* Called by a vfork child at exec or exit: its parent may run again. */
 void vfork_release(struct proc *child)
 {
-    bool was = irq_save();
     struct proc *parent = child->vfork_parent;
     if (parent) {
         parent->vfork_child = NULL;
         child->vfork_parent = NULL;
         wake_up(&parent->wait_children);
     }
-    irq_restore(was);
 }
 
 /* The child's PID: from a new namespace for CLONE_NEWPID, else from child_ns. */
@@ -234,6 +233,7 @@ __noreturn void start_init(const char *path, char *const argv[])
     pid_get(init->pid);
     pid_get(init->pid);
     init->exit_signal = SIGCHLD;
+    init->cpus_allowed = ~0UL; /* every CPU; its children inherit the mask */
     rlimits_init(init);
     wait_queue_init(&init->wait_children);
     init->mm = mm_create();
@@ -256,7 +256,9 @@ __noreturn void start_init(const char *path, char *const argv[])
     cpu->current = init;
     mm_activate(init->mm);
     tss_set_kernel_stack((uint64_t)init->kstack + KERNEL_STACK_SIZE);
+    klock_take();
     err = do_execve(path, argv, NULL, false);
+    klock_release();
     if (err < 0) {
         printk(KERN_EMERG "nest: cannot run init %s: error %d (%s)\n", path, -err,
                err == -ENOENT ? "no such file" : err == -ENOEXEC ? "not an executable" :

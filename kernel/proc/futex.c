@@ -69,18 +69,16 @@ int futex_wait(uint32_t *uaddr, bool private, uint32_t val, uint64_t deadline, u
     uint32_t now;
     if (get_user(now, uaddr) < 0)
         return -EFAULT;
-    /* No wake can slip in between this check and the sleep: the kernel is not preempted,
-     * and with one CPU the waker is a system call that has not run yet. */
+    /* No wake can slip in between this check and the sleep: every waker (futex_wake, an
+     * exit's clear-tid wake) holds the kernel lock, which we hold until we sleep. */
     if (now != val)
         return -EAGAIN;
     wait_queue_init(&w.queue);
-    bool was = irq_save();
     list_add_tail(&w.link, &futex_waiters);
     while (!w.woken && err == 0)
         err = sleep_on(&w.queue, deadline);
     if (!w.woken)
         list_del(&w.link);
-    irq_restore(was);
     return w.woken ? 0 : err;
 }
 
@@ -96,7 +94,6 @@ long futex_wake(uint32_t *uaddr, bool private, int count, uint32_t bitset, uint3
     if (err)
         return err;
     long done = 0;
-    bool was = irq_save();
     struct futex_waiter *w, *next;
     list_for_each_entry_safe(w, next, &futex_waiters, link) {
         if (!same_key(&w->key, &key) || !(w->bitset & bitset))
@@ -114,6 +111,5 @@ long futex_wake(uint32_t *uaddr, bool private, int count, uint32_t bitset, uint3
         }
         done++;
     }
-    irq_restore(was);
     return done;
 }

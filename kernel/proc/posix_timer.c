@@ -61,31 +61,35 @@ static uint64_t forward(struct posix_timer *pt, uint64_t now)
     return periods;
 }
 
+/* Guards every POSIX timer's fields against its timer's function, which runs in the timer
+ * interrupt, maybe on another CPU; the owner's list of them is only its own (kernel lock). */
+static struct spinlock ptimer_lock = SPINLOCK_INIT("posix timers", RANK_PTIMER);
+
 /* Runs in the timer interrupt: the period ended. */
 static void posix_timer_expired(struct timer *t)
 {
     struct posix_timer *pt = container_of(t, struct posix_timer, timer);
+    spin_lock(&ptimer_lock);
     struct siginfo info = {.si_signo = pt->signal, .si_code = SI_TIMER,
                            .si_timerid = pt->id, .si_value = pt->value};
     bool posted = signal_send_from_kernel(pt->owner, pt->signal, &info);
     if (!pt->interval) {
         pt->expires = 0; /* a one-shot timer is done */
-        return;
-    }
-    if (posted) {
+    } else if (posted) {
         pt->signal_queued = true;
-        return;
+    } else {
+        /* Ignored or already pending: no delivery will restart it, so it goes on by itself,
+         * at most once a tick (as Linux: a tiny period must not take the whole CPU). */
+        pt->overrun += forward(pt, clock_monotonic_ns() + NSEC_PER_SEC / HZ);
+        timer_start(&pt->timer, pt->expires);
     }
-    /* Ignored or already pending: no delivery will restart it, so it goes on by itself,
-     * at most once a tick (as Linux: a tiny period must not take the whole CPU). */
-    pt->overrun += forward(pt, clock_monotonic_ns() + NSEC_PER_SEC / HZ);
-    timer_start(&pt->timer, pt->expires);
+    spin_unlock(&ptimer_lock);
 }
 
 /* Its signal is being delivered: report the overruns and start the next period. */
 void posix_timer_signal_taken(struct proc *p, struct signal_info *info)
 {
-    bool was = irq_save();
+    spin_lock(&ptimer_lock);
     struct posix_timer *pt;
     list_for_each_entry(pt, &p->posix_timers, link) {
         if (pt->id != info->timer_id || !pt->signal_queued)
@@ -98,7 +102,7 @@ void posix_timer_signal_taken(struct proc *p, struct signal_info *info)
         info->status = pt->overrun_last; /* si_overrun */
         break;
     }
-    irq_restore(was);
+    spin_unlock(&ptimer_lock);
 }
 
 static struct posix_timer *find_timer(struct proc *p, int id)
@@ -112,11 +116,9 @@ static struct posix_timer *find_timer(struct proc *p, int id)
 
 static void delete_timer(struct posix_timer *pt)
 {
-    bool was = irq_save();
     timer_cancel(&pt->timer);
     list_del(&pt->link);
     pt->owner->posix_timer_count--;
-    irq_restore(was);
     kfree(pt);
 }
 
@@ -208,10 +210,10 @@ static struct itimerspec read_setting(struct posix_timer *pt)
 
 long sys_timer_gettime(int id, void *user_setting)
 {
-    bool was = irq_save();
+    spin_lock(&ptimer_lock);
     struct posix_timer *pt = find_timer(current_proc(), id);
     struct itimerspec setting = pt ? read_setting(pt) : (struct itimerspec){{0, 0}, {0, 0}};
-    irq_restore(was);
+    spin_unlock(&ptimer_lock);
     if (!pt)
         return -EINVAL;
     return copy_to_user(user_setting, &setting, sizeof(setting)) ? -EFAULT : 0;
@@ -227,14 +229,12 @@ long sys_timer_settime(int id, int flags, const void *user_new, void *user_old)
     int64_t value, interval;
     if (timespec_to_ns(&new.it_value, &value) || timespec_to_ns(&new.it_interval, &interval))
         return -EINVAL;
-    bool was = irq_save();
     struct posix_timer *pt = find_timer(current_proc(), id);
-    if (!pt) {
-        irq_restore(was);
+    if (!pt)
         return -EINVAL;
-    }
+    timer_cancel(&pt->timer); /* before the lock: it waits for a running posix_timer_expired */
+    spin_lock(&ptimer_lock);
     old = read_setting(pt);
-    timer_cancel(&pt->timer);
     pt->signal_queued = false; /* a signal from the old setting restarts nothing */
     pt->overrun = -1;
     pt->overrun_last = 0;
@@ -246,7 +246,7 @@ long sys_timer_settime(int id, int flags, const void *user_new, void *user_old)
         if (pt->notify != SIGEV_NONE)
             timer_start(&pt->timer, pt->expires);
     }
-    irq_restore(was);
+    spin_unlock(&ptimer_lock);
     if (user_old && copy_to_user(user_old, &old, sizeof(old)))
         return -EFAULT;
     return 0;
@@ -254,10 +254,10 @@ long sys_timer_settime(int id, int flags, const void *user_new, void *user_old)
 
 long sys_timer_getoverrun(int id)
 {
-    bool was = irq_save();
+    spin_lock(&ptimer_lock);
     struct posix_timer *pt = find_timer(current_proc(), id);
     long overrun = pt ? pt->overrun_last : -EINVAL;
-    irq_restore(was);
+    spin_unlock(&ptimer_lock);
     return overrun;
 }
 

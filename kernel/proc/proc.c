@@ -8,30 +8,38 @@
 #include "printk.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "string.h"
 #include "x86.h"
 
+/* The process table. Only processes with the kernel lock add to it or take from it, and
+ * they do so with proc_list_lock too, which interrupt handlers take to walk it (^C, ^P):
+ * so a walker with either lock sees a whole list, and a process on it is not freed. */
 struct list_head proc_list = LIST_HEAD_INIT(proc_list);
-int proc_count;
+int proc_count; /* the kernel lock */
+struct spinlock proc_list_lock = SPINLOCK_INIT("proc list", RANK_PROC_LIST);
 
 _Static_assert(sizeof(struct proc) <= PAGE_SIZE, "struct proc must fit in one kmalloc block");
 
-static struct proc idle_proc;
-
-/* Make the boot context the idle process: it runs when nothing else can. */
-void proc_init(void)
+/* Make the running context this CPU's idle process: it runs when nothing else can. */
+void proc_init_idle(void)
 {
-    struct proc *idle = &idle_proc;
+    struct proc *idle = kzalloc(sizeof(*idle));
+    if (!idle)
+        panic("out of memory for cpu%d's idle process", this_cpu()->index);
     idle->state = PROC_RUNNABLE;
     strlcpy(idle->name, "idle", sizeof(idle->name));
     list_init(&idle->children);
     list_init(&idle->sibling);
     list_init(&idle->wait_link);
+    list_init(&idle->klock_link);
     sleep_timer_init(idle);
     itimer_real_init(idle);
     posix_timers_init(idle);
-    list_init(&idle->run_link);
     idle->child_ns = &root_pid_ns;
+    idle->cpu = this_cpu()->index;
+    idle->cpus_allowed = 1UL << idle->cpu;
     this_cpu()->idle = idle;
     this_cpu()->current = idle;
     this_cpu()->time_mark = clock_monotonic_ns(); /* CPU time counts from here */
@@ -58,13 +66,15 @@ struct proc *proc_alloc(void)
     list_init(&p->children);
     list_init(&p->sibling);
     list_init(&p->wait_link);
+    list_init(&p->klock_link);
     sleep_timer_init(p);
     itimer_real_init(p);
     posix_timers_init(p);
-    list_init(&p->run_link);
     p->start_ns = clock_monotonic_ns();
     p->umask = 022;
+    spin_lock(&proc_list_lock);
     list_add_tail(&p->all, &proc_list);
+    spin_unlock(&proc_list_lock);
     proc_count++;
     return p;
 }
@@ -80,11 +90,14 @@ static void wake_zapping_reapers(struct proc *p)
     }
 }
 
-/* Free what is left of a reaped zombie (or of a fork that failed half-way). */
-void proc_free(struct proc *p)
+/* Take a reaped zombie (or a fork that failed half-way) out of the table and let go of
+ * its numbers: all but its memory. With the kernel lock. */
+void proc_release(struct proc *p)
 {
     wake_zapping_reapers(p);
+    spin_lock(&proc_list_lock);
     list_del(&p->all);
+    spin_unlock(&proc_list_lock);
     list_del(&p->sibling);
     proc_count--;
     if (p->pid)
@@ -94,9 +107,22 @@ void proc_free(struct proc *p)
     pid_put(p->session);
     if (p->child_ns)
         pid_ns_put(p->child_ns);
+    p->pid = p->pgrp = p->session = NULL;
+    p->child_ns = NULL;
+}
+
+/* Its kernel stack and the struct itself: needs no lock but the allocators' own. */
+void proc_free_memory(struct proc *p)
+{
     kstack_free(p->kstack);
     kfree(p->actions);
     kfree(p);
+}
+
+void proc_free(struct proc *p)
+{
+    proc_release(p);
+    proc_free_memory(p);
 }
 
 /* Name a process after the last component of path, as Linux's comm. */
@@ -141,7 +167,7 @@ struct proc *find_proc_for_current(int nr)
 
 static const char *state_name(const struct proc *p)
 {
-    if (p == current_proc())
+    if (cpus[p->cpu]->current == p)
         return "running";
     switch (p->state) {
     case PROC_RUNNABLE:
@@ -157,9 +183,11 @@ static const char *state_name(const struct proc *p)
 }
 
 /* ^P on the console: the kernel's own view of every process, with its number at every
- * PID-namespace level (root first), its parent and its namespace. */
+ * PID-namespace level (root first), its parent and its namespace. From the tty's
+ * interrupt: proc_list_lock keeps every process on the list, and its numbers, alive. */
 void proc_dump_table(void)
 {
+    spin_lock(&proc_list_lock);
     struct proc *p;
     console_printf("\n%-6s %-6s %-9s %-15s %-10s %s\n", "PID", "PPID", "STATE", "NAME", "PIDNS",
            "NSPID (root .. own namespace)");
@@ -175,6 +203,7 @@ void proc_dump_table(void)
                p->parent ? proc_root_pid(p->parent) : 0, state_name(p), p->name, ns->inum,
                chain, ns->level);
     }
+    spin_unlock(&proc_list_lock);
 }
 
 /* Was tf's system call interrupted, waiting for signal_deliver to restart it? */
@@ -189,20 +218,21 @@ static bool syscall_needs_restart(const struct trap_frame *tf)
  * signal as Linux does. Returns with interrupts off, as trap_return needs. */
 void return_to_user(struct trap_frame *tf)
 {
-    struct cpu *cpu = this_cpu();
+    struct proc *p = current_proc();
     for (;;) {
         log_wake_readers();
         cli();
-        if (cpu->need_resched) {
+        if (this_cpu()->need_resched) { /* this_cpu(): schedule() may have moved us */
             schedule();
             continue;
         }
-        struct proc *p = cpu->current;
         if (!signal_pending(p) && !syscall_needs_restart(tf) && !p->restore_saved_mask) {
+            klock_release(); /* a signal posted from now on comes with an interrupt */
             cputime_leave_kernel();
             return;
         }
         sti();
+        klock_take();
         signal_deliver(tf);
     }
 }

@@ -3,35 +3,45 @@
  */
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 
-static struct list_head run_queue;
+struct fifo_entity {
+    struct list_head link; /* in its CPU's queue */
+};
 
-static void fifo_init(void)
+static struct list_head queues[MAX_CPUS]; /* sched_lock, as all policy state */
+
+static struct fifo_entity *fifo(struct proc *p) { return SCHED_ENTITY(p, struct fifo_entity); }
+
+static void fifo_init(int cpu)
 {
-    list_init(&run_queue);
+    list_init(&queues[cpu]);
 }
 
-static void fifo_enqueue(struct proc *p)
+static void fifo_enqueue(int cpu, struct proc *p)
 {
-    if (list_empty(&p->run_link))
-        list_add_tail(&p->run_link, &run_queue);
+    list_add_tail(&fifo(p)->link, &queues[cpu]);
 }
 
-static void fifo_dequeue(struct proc *p)
+static void fifo_dequeue(int cpu, struct proc *p)
 {
-    list_del(&p->run_link);
+    list_del(&fifo(p)->link);
 }
 
-static struct proc *fifo_pick_next(void)
+static struct proc *fifo_pick_next(int cpu)
 {
-    if (list_empty(&run_queue))
+    if (list_empty(&queues[cpu]))
         return NULL;
-    struct proc *p = list_first_entry(&run_queue, struct proc, run_link);
-    list_del(&p->run_link);
-    return p;
+    struct fifo_entity *e = list_first_entry(&queues[cpu], struct fifo_entity, link);
+    return container_of((void *)e, struct proc, sched);
 }
 
-static bool fifo_tick(struct proc *running)
+static bool fifo_tick(int cpu, struct proc *running)
+{
+    return false;
+}
+
+static bool fifo_wake_preempt(int cpu, struct proc *p, struct proc *running)
 {
     return false;
 }
@@ -43,4 +53,5 @@ const struct sched_policy sched_fifo_policy = {
     .dequeue = fifo_dequeue,
     .pick_next = fifo_pick_next,
     .tick = fifo_tick,
+    .wake_preempt = fifo_wake_preempt,
 };

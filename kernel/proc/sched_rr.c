@@ -1,50 +1,61 @@
 /* sched_rr.c - round-robin, nest's default scheduler policy (sched=rr).
  *
- * One FIFO run queue; each process runs for at most RR_TIME_SLICE ticks, then goes to the
- * back. A process that wakes up goes to the back too, with what was left of its slice.
+ * One FIFO queue per CPU; each process runs for at most RR_TIME_SLICE ticks, then goes to
+ * the back. A process that wakes up goes to the back too, with what was left of its slice.
  */
 #include "arch.h"
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 
 #define RR_TIME_SLICE (HZ / 20) /* ticks: 50 ms */
 
-static struct list_head run_queue;
+struct rr_entity {
+    struct list_head link; /* in its CPU's queue */
+    int time_slice;        /* ticks left before preemption */
+};
 
-static void rr_init(void)
+static struct list_head queues[MAX_CPUS]; /* sched_lock, as all policy state */
+
+static struct rr_entity *rr(struct proc *p) { return SCHED_ENTITY(p, struct rr_entity); }
+
+static void rr_init(int cpu)
 {
-    list_init(&run_queue);
+    list_init(&queues[cpu]);
 }
 
-static void rr_enqueue(struct proc *p)
+static void rr_enqueue(int cpu, struct proc *p)
 {
-    if (!list_empty(&p->run_link))
-        return; /* already queued */
-    if (p->time_slice <= 0)
-        p->time_slice = RR_TIME_SLICE;
-    list_add_tail(&p->run_link, &run_queue);
+    if (rr(p)->time_slice <= 0)
+        rr(p)->time_slice = RR_TIME_SLICE;
+    list_add_tail(&rr(p)->link, &queues[cpu]);
 }
 
-static void rr_dequeue(struct proc *p)
+static void rr_dequeue(int cpu, struct proc *p)
 {
-    list_del(&p->run_link);
+    list_del(&rr(p)->link);
 }
 
-static struct proc *rr_pick_next(void)
+static struct proc *rr_pick_next(int cpu)
 {
-    if (list_empty(&run_queue))
+    if (list_empty(&queues[cpu]))
         return NULL;
-    struct proc *p = list_first_entry(&run_queue, struct proc, run_link);
-    list_del(&p->run_link);
-    return p;
+    struct rr_entity *e = list_first_entry(&queues[cpu], struct rr_entity, link);
+    return container_of((void *)e, struct proc, sched);
 }
 
-static bool rr_tick(struct proc *running)
+static bool rr_tick(int cpu, struct proc *running)
 {
-    if (--running->time_slice > 0)
+    if (--rr(running)->time_slice > 0)
         return false;
-    running->time_slice = RR_TIME_SLICE;
-    return !list_empty(&run_queue);
+    rr(running)->time_slice = RR_TIME_SLICE;
+    return !list_empty(&queues[cpu]);
+}
+
+/* A woken process waits its turn: round-robin preempts only at the end of a slice. */
+static bool rr_wake_preempt(int cpu, struct proc *p, struct proc *running)
+{
+    return false;
 }
 
 const struct sched_policy sched_rr_policy = {
@@ -54,4 +65,5 @@ const struct sched_policy sched_rr_policy = {
     .dequeue = rr_dequeue,
     .pick_next = rr_pick_next,
     .tick = rr_tick,
+    .wake_preempt = rr_wake_preempt,
 };

@@ -5,11 +5,12 @@
  * value (Linux's table: each step of nice is about 1.25 times the CPU). So over time each
  * process gets CPU in proportion to its weight. A process that was not just running (new,
  * or woken) starts at the current virtual time, the smallest pass about, so sleeping earns
- * no credit. The policy's state lives here, not in struct proc: the queue holds each
- * process's pass, and `current` the pass of the one picked last.
+ * no credit. Each CPU has a queue of its own; a process's pass is in its struct
+ * sched_entity, and each CPU remembers the one it picked last (`current`).
  */
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 
 #define STRIDE_ONE (1UL << 24) /* large: STRIDE_ONE / weight is within 0.5% even at nice -20 */
 #define STRIDE_QUANTUM 10      /* ticks between two decisions: 10 ms */
@@ -22,16 +23,29 @@ static const unsigned nice_weight[40] = {
     110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
 };
 
-struct stride_entry {
-    struct proc *p;
+/* Each process's pass, in its struct sched_entity. */
+struct stride_entity {
+    struct list_head link; /* in its CPU's queue, in enqueue order */
     uint64_t pass;
 };
 
-/* All with interrupts off (the scheduler core's rule). */
-static struct stride_entry queue[PROC_MAX]; /* runnable, not running; in enqueue order */
-static int queued;
-static struct stride_entry current;          /* the last picked; p NULL when idle */
-static int ticks_in_quantum;
+/* Each CPU's queue: sched_lock, as all policy state. */
+struct stride_cpu {
+    struct list_head queue;  /* runnable, not running */
+    struct proc *current;    /* the last picked; NULL when idle */
+    int ticks_in_quantum;
+};
+static struct stride_cpu stride_cpus[MAX_CPUS];
+
+static struct stride_entity *entity(struct proc *p)
+{
+    return SCHED_ENTITY(p, struct stride_entity);
+}
+
+static struct proc *proc_of(struct stride_entity *e)
+{
+    return container_of((void *)e, struct proc, sched);
+}
 
 /* The amount a tick of running adds to p's pass. */
 uint64_t stride_of(const struct proc *p)
@@ -40,122 +54,100 @@ uint64_t stride_of(const struct proc *p)
     return STRIDE_ONE / nice_weight[nice + 20];
 }
 
-static void stride_init(void)
+static void stride_init(int cpu)
 {
-    queued = 0;
-    current = (struct stride_entry){NULL, 0};
-    ticks_in_quantum = 0;
+    struct stride_cpu *sc = &stride_cpus[cpu];
+    list_init(&sc->queue);
+    sc->current = NULL;
+    sc->ticks_in_quantum = 0;
+}
+
+static void stride_dequeue(int cpu, struct proc *p)
+{
+    list_del(&entity(p)->link);
 }
 
 /* LAB sched: begin */
-static int position_of(const struct proc *p)
-{
-    for (int i = 0; i < queued; i++)
-        if (queue[i].p == p)
-            return i;
-    return -1;
-}
-
 /* The current virtual time: the smallest pass of the queue and the running process. */
-static uint64_t virtual_time(void)
+static uint64_t virtual_time(struct stride_cpu *sc)
 {
-    bool any = current.p != NULL;
-    uint64_t least = current.pass;
-    for (int i = 0; i < queued; i++) {
-        if (!any || queue[i].pass < least)
-            least = queue[i].pass;
+    bool any = sc->current != NULL;
+    uint64_t least = any ? entity(sc->current)->pass : 0;
+    struct stride_entity *e;
+    list_for_each_entry(e, &sc->queue, link) {
+        if (!any || e->pass < least)
+            least = e->pass;
         any = true;
     }
-    return any ? least : 0;
+    return least;
 }
 
-static void remove_at(int i)
+static void stride_enqueue(int cpu, struct proc *p)
 {
-    for (; i + 1 < queued; i++)
-        queue[i] = queue[i + 1];
-    queued--;
-}
-
-static void stride_enqueue(struct proc *p)
-{
-    if (position_of(p) >= 0 || queued == PROC_MAX)
-        return;
-    uint64_t pass = p == current.p ? current.pass : virtual_time();
-    queue[queued++] = (struct stride_entry){p, pass};
-}
-
-static void stride_dequeue(struct proc *p)
-{
-    int i = position_of(p);
-    if (i >= 0)
-        remove_at(i);
+    struct stride_cpu *sc = &stride_cpus[cpu];
+    if (p != sc->current)
+        entity(p)->pass = virtual_time(sc); /* new or woken: no credit for the time away */
+    list_add_tail(&entity(p)->link, &sc->queue);
 }
 
 /* The smallest pass runs; on a tie, the one queued first. */
-static struct proc *stride_pick_next(void)
+static struct proc *stride_pick_next(int cpu)
 {
-    if (queued == 0) {
-        current.p = NULL;
-        return NULL;
-    }
-    int best = 0;
-    for (int i = 1; i < queued; i++)
-        if (queue[i].pass < queue[best].pass)
-            best = i;
-    current = queue[best];
-    remove_at(best);
-    ticks_in_quantum = 0;
-    return current.p;
+    struct stride_cpu *sc = &stride_cpus[cpu];
+    struct stride_entity *e, *best = NULL;
+    list_for_each_entry(e, &sc->queue, link)
+        if (!best || e->pass < best->pass)
+            best = e;
+    sc->current = best ? proc_of(best) : NULL;
+    sc->ticks_in_quantum = 0;
+    return sc->current;
 }
 
 /* Charge the tick; after a quantum, let the smallest pass decide again. */
-static bool stride_tick(struct proc *running)
+static bool stride_tick(int cpu, struct proc *running)
 {
-    if (running == current.p)
-        current.pass += stride_of(running);
-    if (++ticks_in_quantum < STRIDE_QUANTUM)
+    struct stride_cpu *sc = &stride_cpus[cpu];
+    if (running == sc->current)
+        entity(running)->pass += stride_of(running);
+    if (++sc->ticks_in_quantum < STRIDE_QUANTUM)
         return false;
-    ticks_in_quantum = 0;
-    return queued > 0;
+    sc->ticks_in_quantum = 0;
+    return !list_empty(&sc->queue);
+}
+
+/* A woken process whose pass is a whole quantum behind the running one's runs at once. */
+static bool stride_wake_preempt(int cpu, struct proc *p, struct proc *running)
+{
+    return entity(p)->pass + STRIDE_QUANTUM * stride_of(running) < entity(running)->pass;
 }
 /* LAB sched: stub
 // lab sched: round-robin for now; nice and pass are not used yet.
-static void stride_enqueue(struct proc *p)
+static void stride_enqueue(int cpu, struct proc *p)
 {
-    for (int i = 0; i < queued; i++)
-        if (queue[i].p == p)
-            return;
-    if (queued < PROC_MAX)
-        queue[queued++] = (struct stride_entry){p, 0};
+    list_add_tail(&entity(p)->link, &stride_cpus[cpu].queue);
 }
 
-static void stride_dequeue(struct proc *p)
+static struct proc *stride_pick_next(int cpu)
 {
-    for (int i = 0; i < queued; i++) {
-        if (queue[i].p == p) {
-            for (; i + 1 < queued; i++)
-                queue[i] = queue[i + 1];
-            queued--;
-        }
-    }
+    struct stride_cpu *sc = &stride_cpus[cpu];
+    sc->current = list_empty(&sc->queue) ? NULL :
+                  proc_of(list_first_entry(&sc->queue, struct stride_entity, link));
+    sc->ticks_in_quantum = 0;
+    return sc->current;
 }
 
-static struct proc *stride_pick_next(void)
+static bool stride_tick(int cpu, struct proc *running)
 {
-    if (queued == 0)
-        return NULL;
-    current = queue[0];
-    stride_dequeue(current.p);
-    ticks_in_quantum = 0;
-    return current.p;
-}
-
-static bool stride_tick(struct proc *running)
-{
-    if (++ticks_in_quantum < STRIDE_QUANTUM)
+    struct stride_cpu *sc = &stride_cpus[cpu];
+    if (++sc->ticks_in_quantum < STRIDE_QUANTUM)
         return false;
-    ticks_in_quantum = 0;
-    return queued > 0;
+    sc->ticks_in_quantum = 0;
+    return !list_empty(&sc->queue);
+}
+
+static bool stride_wake_preempt(int cpu, struct proc *p, struct proc *running)
+{
+    return false;
 }
    LAB sched: end */
 
@@ -166,4 +158,5 @@ const struct sched_policy sched_stride_policy = {
     .dequeue = stride_dequeue,
     .pick_next = stride_pick_next,
     .tick = stride_tick,
+    .wake_preempt = stride_wake_preempt,
 };

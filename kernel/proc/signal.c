@@ -17,6 +17,12 @@
 #include "uaccess.h"
 #include "x86.h"
 
+/* Guards every process's sig_pending and sig_info, and its exiting flag as posting reads
+ * it: signals are posted from interrupt handlers and other CPUs. sig_blocked and actions
+ * change only by their own process; a poster reads them a word at a time, and a signal
+ * left pending by a mask that then changes is seen on the process's way to user mode. */
+struct spinlock signal_lock = SPINLOCK_INIT("signal", RANK_SIGNAL);
+
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
 bool sig_ignored_by_default(int sig)
@@ -100,7 +106,9 @@ static struct signal_info info_to_keep(const struct siginfo *info)
 }
 
 /* Post sig to p. info may be NULL for a kernel-generated signal. The sender's permission
- * and visibility have been checked by the caller. true if sig became pending by this call. */
+ * and visibility have been checked by the caller. true if sig became pending by this call.
+ * With signal_lock. A process running on another CPU is interrupted, so that it sees the
+ * signal before it runs on in user mode. */
 static bool post_signal(struct proc *p, int sig, const struct siginfo *info, bool from_ancestor)
 {
     if (p->exiting || p->state == PROC_ZOMBIE || sig < 1 || sig > NSIG)
@@ -122,6 +130,8 @@ static bool post_signal(struct proc *p, int sig, const struct siginfo *info, boo
         wake_up_process(p);
     else if (sig == SIGKILL && p->state == PROC_STOPPED)
         wake_up_process(p);
+    else
+        sched_kick_running(p);
     return true;
 }
 
@@ -129,7 +139,7 @@ static bool post_signal(struct proc *p, int sig, const struct siginfo *info, boo
  * sender's number in the receiver's namespace, 0 when the sender is invisible there. */
 void signal_send(struct proc *p, int sig, const struct siginfo *info)
 {
-    bool was = irq_save();
+    spin_lock(&signal_lock);
     struct proc *sender = current_proc();
     bool from_ancestor = sender->pid && !proc_visible_from(sender, proc_pid_ns(p));
     struct siginfo si;
@@ -140,7 +150,7 @@ void signal_send(struct proc *p, int sig, const struct siginfo *info)
         si.si_pid = sender->pid ? pid_nr_ns(sender->pid, proc_pid_ns(p)) : 0;
     }
     post_signal(p, sig, &si, from_ancestor);
-    irq_restore(was);
+    spin_unlock(&signal_lock);
 }
 
 /* A fault in user mode: the signal is delivered even if blocked or ignored, like Linux's
@@ -151,35 +161,39 @@ void signal_force(struct proc *p, int sig, int code, uint64_t address)
     if (a->handler == SIG_IGN || (p->sig_blocked & SIGBIT(sig)))
         a->handler = SIG_DFL;
     p->sig_blocked &= ~SIGBIT(sig);
+    spin_lock(&signal_lock);
     p->sig_info[sig - 1] = (struct signal_info){.code = code, .addr = address};
     p->sig_pending |= SIGBIT(sig);
+    spin_unlock(&signal_lock);
 }
 
 /* Send sig to every member of a process group, from the kernel (the tty's keys). Like
  * Linux, such a signal does not count as coming from an ancestor namespace. */
 void signal_pgrp(struct pid *pgrp, int sig)
 {
-    bool was = irq_save();
+    spin_lock(&proc_list_lock); /* the tty calls it from its interrupt */
+    spin_lock(&signal_lock);
     struct proc *p;
     list_for_each_entry(p, &proc_list, all)
         if (p->pgrp == pgrp)
             post_signal(p, sig, NULL, false);
-    irq_restore(was);
+    spin_unlock(&signal_lock);
+    spin_unlock(&proc_list_lock);
 }
 
 /* SIGKILL from the kernel itself (a namespace being torn down): reaches even an init. */
 void signal_kill_by_kernel(struct proc *p)
 {
-    bool was = irq_save();
+    spin_lock(&signal_lock);
     post_signal(p, SIGKILL, NULL, true);
-    irq_restore(was);
+    spin_unlock(&signal_lock);
 }
 
 bool signal_send_from_kernel(struct proc *p, int sig, const struct siginfo *info)
 {
-    bool was = irq_save();
+    spin_lock(&signal_lock);
     bool posted = post_signal(p, sig, info, true);
-    irq_restore(was);
+    spin_unlock(&signal_lock);
     return posted;
 }
 
@@ -202,14 +216,14 @@ static void notify_parent_stopped(struct proc *p, int why, int status)
 /* Default action of a stop signal: stop until SIGCONT or SIGKILL. */
 static void do_stop(struct proc *p, int sig)
 {
-    bool was = irq_save();
-    p->state = PROC_STOPPED;
+    spin_lock(&signal_lock); /* a SIGCONT from now on finds p stopped, and wakes it */
+    set_current_state(PROC_STOPPED);
     p->stop_signal = sig;
     p->group_stop_notify = true;
     p->continued = false;
     notify_parent_stopped(p, CLD_STOPPED, sig);
+    spin_unlock(&signal_lock);
     schedule();
-    irq_restore(was);
 }
 
 /* Is the user stack pointer sp on p's alternate signal stack (sigaltstack)? */
@@ -273,7 +287,8 @@ static void save_registers(struct sigcontext *sc, const struct trap_frame *tf)
 
 /* Build a signal frame on the user stack and point the registers at the handler.
  * false if the stack is unusable (the caller then kills the process with SIGSEGV). */
-static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct trap_frame *tf)
+static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct trap_frame *tf,
+                        const struct signal_info *si)
 {
     /* LAB signals: begin */
     uint64_t sp = tf->rsp - RED_ZONE;
@@ -283,7 +298,7 @@ static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct t
     uint64_t fpstate = ALIGN_DOWN(sp - FPSTATE_SIZE, 64);
     uint64_t frame_address = ALIGN_DOWN(fpstate - sizeof(struct rt_sigframe), 16) - 8;
 
-    static uint8_t fpu_buffer[FPSTATE_SIZE] __attribute__((aligned(16)));
+    uint8_t fpu_buffer[FPSTATE_SIZE] __attribute__((aligned(16)));
     __asm__ volatile("fxsave64 %0" : "=m"(fpu_buffer));
     if (copy_to_user((void *)fpstate, fpu_buffer, FPSTATE_SIZE) < 0)
         return false;
@@ -298,7 +313,6 @@ static bool setup_frame(struct proc *p, int sig, struct k_sigaction *a, struct t
     frame.uc.ss_sp = p->alt_stack.sp;
     frame.uc.ss_size = p->alt_stack.size;
     frame.uc.ss_flags = p->alt_stack.size ? (on_alt ? SS_ONSTACK : 0) : SS_DISABLE;
-    const struct signal_info *si = &p->sig_info[sig - 1];
     frame.info.si_signo = sig;
     frame.info.si_code = si->code;
     if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
@@ -352,7 +366,7 @@ long sys_rt_sigreturn(void)
     tf->vector = 0; /* not a system call any more: never "restart" it */
     p->sig_blocked = frame.uc.sigmask & ~UNBLOCKABLE;
     if (sc->fpstate) {
-        static uint8_t fpu_buffer[FPSTATE_SIZE] __attribute__((aligned(16)));
+        uint8_t fpu_buffer[FPSTATE_SIZE] __attribute__((aligned(16)));
         if (copy_from_user(fpu_buffer, (void *)sc->fpstate, FPSTATE_SIZE) == 0) {
             *(uint32_t *)(fpu_buffer + 24) &= 0xffbf; /* MXCSR: reserved bits would #GP */
             __asm__ volatile("fxrstor64 %0" : : "m"(fpu_buffer));
@@ -387,18 +401,22 @@ static void handle_restart(struct trap_frame *tf, const struct k_sigaction *a)
 }
 
 /* The lowest pending, unblocked signal, removed from the pending set; 0 if none. */
-static int dequeue_signal(struct proc *p)
+static int dequeue_signal(struct proc *p, struct signal_info *info)
 {
+    spin_lock(&signal_lock);
     sigset_t ready = p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE);
-    if (!ready)
-        return 0;
-    int sig = 1;
-    if (ready & SIGBIT(SIGKILL))
-        sig = SIGKILL;
-    else
-        while (!(ready & SIGBIT(sig)))
-            sig++;
-    p->sig_pending &= ~SIGBIT(sig);
+    int sig = 0;
+    if (ready) {
+        sig = 1;
+        if (ready & SIGBIT(SIGKILL))
+            sig = SIGKILL;
+        else
+            while (!(ready & SIGBIT(sig)))
+                sig++;
+        p->sig_pending &= ~SIGBIT(sig);
+        *info = p->sig_info[sig - 1];
+    }
+    spin_unlock(&signal_lock);
     return sig;
 }
 
@@ -408,11 +426,12 @@ void signal_deliver(struct trap_frame *tf)
 {
     struct proc *p = current_proc();
     int sig;
-    while ((sig = dequeue_signal(p)) != 0) {
+    struct signal_info info;
+    while ((sig = dequeue_signal(p, &info)) != 0) {
         if (sig == SIGALRM)
             itimer_real_signal_taken(p); /* a periodic timer starts its next period */
-        if (p->sig_info[sig - 1].code == SI_TIMER)
-            posix_timer_signal_taken(p, &p->sig_info[sig - 1]);
+        if (info.code == SI_TIMER)
+            posix_timer_signal_taken(p, &info);
         struct k_sigaction *a = &p->actions[sig - 1];
         if (a->handler == SIG_IGN)
             continue;
@@ -426,7 +445,7 @@ void signal_deliver(struct trap_frame *tf)
             do_exit(W_EXITCODE(0, sig));
         }
         handle_restart(tf, a);
-        if (!setup_frame(p, sig, a, tf)) {
+        if (!setup_frame(p, sig, a, tf, &info)) {
             printk(KERN_NOTICE "nest: %s[%d]: cannot build a signal frame; killed\n", p->name,
                    proc_root_pid(p));
             do_exit(W_EXITCODE(0, SIGSEGV));

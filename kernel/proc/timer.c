@@ -8,14 +8,22 @@
 #include "arch.h"
 #include "cpu.h"
 #include "proc.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "timer.h"
 #include "uaccess.h"
 #include "x86.h"
+
+/* Guards every CPU's timer queue (struct cpu's timers, timer_armed and running_timer)
+ * and every timer's link, expires and cpu. One lock for all of them: a timer started on
+ * one CPU may be restarted or cancelled from another. */
+static struct spinlock timer_lock = SPINLOCK_INIT("timer", RANK_TIMER);
 
 void timer_init_one(struct timer *t, void (*function)(struct timer *))
 {
     list_init(&t->link);
     t->expires = 0;
+    t->cpu = NULL;
     t->function = function;
 }
 
@@ -28,29 +36,50 @@ static void queue_insert(struct cpu *cpu, struct timer *t)
     list_insert_between(&t->link, pos->prev, pos);
 }
 
+/* The timer goes on this CPU's queue, wherever it was before. */
 void timer_start(struct timer *t, uint64_t expires)
 {
-    bool was = irq_save();
+    spin_lock(&timer_lock);
     struct cpu *cpu = this_cpu();
     list_del(&t->link);
     t->expires = expires;
+    t->cpu = cpu;
     queue_insert(cpu, t);
     /* An earlier deadline than the hardware's needs it sooner; a later one waits its turn. */
     if (cpu->timers.next == &t->link && (!cpu->timer_armed || expires < cpu->timer_armed))
         timer_hardware_program(expires);
-    irq_restore(was);
+    spin_unlock(&timer_lock);
 }
 
-/* The hardware may stay armed for t: its interrupt then finds nothing due and re-arms. */
+static bool running_elsewhere(const struct timer *t)
+{
+    for (int i = 0; i < cpu_count; i++)
+        if (cpus[i]->running_timer == t && cpus[i] != this_cpu())
+            return true;
+    return false;
+}
+
+/* The hardware may stay armed for t: its interrupt then finds nothing due and re-arms.
+ * If t's function runs on another CPU right now, wait until it has returned (it may have
+ * started t again: take it off once more), so that the caller may free t. The wait is
+ * short: a timer function takes no lock that a caller of timer_cancel holds (the lock
+ * order puts timer functions' locks before RANK_TIMER, and cancellers hold none of them). */
 void timer_cancel(struct timer *t)
 {
-    bool was = irq_save();
+    spin_lock(&timer_lock);
     list_del(&t->link);
-    irq_restore(was);
+    while (running_elsewhere(t)) {
+        spin_unlock(&timer_lock);
+        cpu_relax();
+        spin_lock(&timer_lock);
+        list_del(&t->link);
+    }
+    spin_unlock(&timer_lock);
 }
 
 void timer_queue_run(void)
 {
+    spin_lock(&timer_lock);
     struct cpu *cpu = this_cpu();
     uint64_t now = clock_monotonic_ns();
     while (!list_empty(&cpu->timers)) {
@@ -58,12 +87,28 @@ void timer_queue_run(void)
         if (t->expires > now)
             break; /* early (the two clocks' rates differ a hair): wait for it */
         list_del(&t->link);
+        cpu->running_timer = t;
+        spin_unlock(&timer_lock);
         t->function(t); /* may start timers again, always later than now */
+        spin_lock(&timer_lock);
+        cpu->running_timer = NULL;
     }
     if (!list_empty(&cpu->timers))
         timer_hardware_program(list_first_entry(&cpu->timers, struct timer, link)->expires);
     else
         timer_hardware_program(0);
+    spin_unlock(&timer_lock);
+}
+
+/* The first deadline on this CPU's queue, or 0. */
+static uint64_t next_deadline(void)
+{
+    spin_lock(&timer_lock);
+    struct cpu *cpu = this_cpu();
+    uint64_t next = list_empty(&cpu->timers)
+                        ? 0 : list_first_entry(&cpu->timers, struct timer, link)->expires;
+    spin_unlock(&timer_lock);
+    return next;
 }
 
 /* ---- the idle CPU ---- */
@@ -80,16 +125,20 @@ void timer_queue_run(void)
 void timer_idle(void)
 {
     struct cpu *cpu = this_cpu();
-    uint64_t next = list_empty(&cpu->timers) ? 0
-                        : list_first_entry(&cpu->timers, struct timer, link)->expires;
+    uint64_t next = next_deadline();
     if (!next || next > clock_monotonic_ns() + IDLE_POLL_NS) {
-        if (next)
+        if (next) {
+            spin_lock(&timer_lock);
             timer_hardware_program(next - IDLE_POLL_NS);
+            spin_unlock(&timer_lock);
+        }
         sti_hlt(); /* until an interrupt: that early timer, or a device */
         cli();
         return;
     }
+    spin_lock(&timer_lock);
     timer_hardware_program(0); /* the clock is watched instead */
+    spin_unlock(&timer_lock);
     while (!cpu->need_resched && clock_monotonic_ns() < next) {
         sti(); /* devices' interrupts are welcome meanwhile */
         cpu_relax();

@@ -25,8 +25,11 @@ long sys_rt_sigaction(int sig, const void *user_act, void *user_old, size_t sigs
         new_action.mask &= ~UNBLOCKABLE;
         *a = new_action;
         /* POSIX: setting a pending signal to be ignored discards it. */
-        if (a->handler == SIG_IGN || (a->handler == SIG_DFL && sig_ignored_by_default(sig)))
+        if (a->handler == SIG_IGN || (a->handler == SIG_DFL && sig_ignored_by_default(sig))) {
+            spin_lock(&signal_lock);
             p->sig_pending &= ~SIGBIT(sig);
+            spin_unlock(&signal_lock);
+        }
     }
     return 0;
 }
@@ -68,11 +71,8 @@ long sys_rt_sigpending(uint64_t *user_set, size_t sigsetsize)
 static long wait_for_signal(void)
 {
     struct proc *p = current_proc();
-    while (!signal_pending(p)) {
-        bool was = irq_save();
+    while (!signal_pending(p))
         sleep_on(NULL, 0);
-        irq_restore(was);
-    }
     return -ERESTARTNOHAND;
 }
 

@@ -80,6 +80,7 @@ static void report_unknown(uint64_t nr)
 void syscall_dispatch(struct trap_frame *tf)
 {
     cputime_enter_kernel();
+    klock_take(); /* return_to_user lets it go */
     uint64_t nr = tf->rax;
     tf->error = nr; /* kept for restarting the call after a signal */
     long ret;

@@ -63,9 +63,7 @@ static long sleep_until(uint64_t deadline, void *user_rem)
         return -EFAULT; /* now, not after a sleep that a signal then cuts short */
     int err;
     do {
-        bool was = irq_save();
         err = sleep_on(NULL, deadline);
-        irq_restore(was);
     } while (err == 0); /* woken without cause: nothing else wakes a sleep on no queue */
     if (err == -ETIMEDOUT)
         return 0;

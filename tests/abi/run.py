@@ -48,6 +48,13 @@ PIDNS_MARKER = "// ABI: pidns"
 HELPER_MARKER = "// ABI: helper"
 WATCHDOG = "/tests/run_with_timeout"
 NEST_CMDLINE = "console=ttyS0 quiet init=/sbin/init -- /tests/run-abi"
+def nest_cpus_args():
+    """QEMU's CPUs for nest: NEST_SMP (1 by default); more than one run in parallel on the
+    host (multi-threaded TCG)."""
+    smp = int(os.environ.get("NEST_SMP", "1"))
+    return ["-smp", str(smp)] + (["-accel", "tcg,thread=multi"] if smp > 1 else [])
+
+
 QEMU_CLEAN_EXIT = 33  # isa-debug-exit status when nest powers off
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -241,7 +248,7 @@ def boot_nest(build, tests, log_path):
                        stdout=subprocess.DEVNULL)
         qemu = ["timeout", str(BOOT_TIMEOUT), "qemu-system-x86_64", "-cdrom", iso, "-boot", "d",
                 "-net", "none", "-display", "none", "-serial", "stdio", "-m", "1G", "-no-reboot",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + nest_cpus_args()
         start = time.monotonic()
         with open(log_path, "wb") as log:
             # start_new_session: a hang kills timeout and QEMU together, by process group.

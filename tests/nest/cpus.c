@@ -1,6 +1,6 @@
 // cpus.c - nest-only: print how many CPUs user space sees (sysconf, which musl answers from
-// sched_getaffinity) and the affinity mask itself. While the other CPUs are parked, only
-// cpu0 runs processes, so both say one CPU whatever -smp is. Run by tests/system/test_smp.py.
+// sched_getaffinity) and the affinity mask itself: every CPU that runs processes. Run by
+// tests/system/test_smp.py.
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>

@@ -66,8 +66,11 @@ class Nest:
     """One running nest. Use as a context manager, or call close()."""
 
     def __init__(self, cmdline=DEFAULT_CMDLINE, uefi=False, memory="512M", iso=None,
-                 disk=None, timeout=120, extra_args=(), smp=1):
+                 disk=None, timeout=120, extra_args=(), smp=None):
+        """smp: QEMU's CPUs; by default NEST_SMP from the environment, else 1. More than one
+        run in parallel on the host (multi-threaded TCG)."""
         self.log_path = tempfile.mktemp(prefix="nest-console-", suffix=".log")
+        smp = smp or int(os.environ.get("NEST_SMP", "1"))
         # signal=off: a ^C typed for nest must reach nest, not stop QEMU.
         args = ["-m", memory, "-smp", str(smp), "-net", "none", "-display", "none",
                 "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
@@ -78,6 +81,8 @@ class Nest:
             args += ["-cdrom", iso or iso_for(cmdline), "-boot", "d"]
         if uefi:
             args += ["-bios", OVMF]
+        if smp > 1 and "-accel" not in extra_args:
+            args += ["-accel", "tcg,thread=multi"]
         args += list(extra_args)
         self.logfile = ProgressLog(self.log_path)
         self.child = pexpect.spawn("timeout", [str(timeout), "qemu-system-x86_64"] + args,

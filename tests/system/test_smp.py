@@ -1,6 +1,6 @@
-"""Several CPUs, bring-up (issue 16, first part): the CPUs the MADT lists (4, and 16) come
-online on the BIOS and UEFI boot paths, maxcpus= limits them, user space is told truthfully
-that only cpu0 runs processes while the others are parked, and gdb shows one thread per CPU."""
+"""Several CPUs (issue 16): the CPUs the MADT lists (4, and 16) come online on the BIOS and
+UEFI boot paths, maxcpus= limits them, user space sees every CPU that runs processes, and gdb
+shows one thread per CPU."""
 import re
 
 from nest import Nest
@@ -28,8 +28,8 @@ def test_four_cpus_come_online_under_bios_and_the_shell_works():
     with Nest(smp=4, timeout=180) as nest:
         check_four_cpus_and_a_working_shell(nest)
         out = nest.run("/tests/cpus")
-        assert out.splitlines() == ["online 1", "affinity 0"], \
-            "only cpu0 runs processes while the others are parked; /tests/cpus said:\n" + out
+        assert out.splitlines() == ["online 4", "affinity 0 1 2 3"], \
+            "every CPU runs processes; /tests/cpus said:\n" + out
 
 
 def test_four_cpus_come_online_under_uefi():
@@ -64,7 +64,7 @@ def test_one_cpu_starts_no_other():
         assert "smp:" not in console, "one CPU needs no SMP message:\n" + console[-2000:]
 
 
-def test_gdb_shows_one_thread_per_cpu_and_parked_cpus_in_ap_main():
+def test_gdb_shows_one_thread_per_cpu_and_each_cpu_s_process():
     port = free_port()
     with Nest("console=ttyS0", smp=4, extra_args=["-gdb", "tcp:127.0.0.1:%d" % port],
               timeout=300) as nest:
@@ -73,12 +73,15 @@ def test_gdb_shows_one_thread_per_cpu_and_parked_cpus_in_ap_main():
         threads = gdb.command("info threads")
         assert len(re.findall(r"Thread 1\.\d+ \(CPU#\d", threads)) == 4, \
             "expected one gdb thread per CPU:\n" + threads
-        gdb.command("thread 3")
-        bt = gdb.command("bt")
-        assert "ap_main" in bt and "ap_entry64" in bt, "a parked CPU's backtrace:\n" + bt
         out = gdb.command("kcpus")
         rows = re.findall(r"^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$", out, re.M)
         assert [(r[0], r[1], r[2]) for r in rows] == [("0", "0", "1"), ("1", "1", "2"),
                                                       ("2", "2", "3"), ("3", "3", "4")], out
-        assert all("parked" in r[3] for r in rows[1:]) and "parked" not in rows[0][3], out
+        assert all(r[3].strip() and "(" not in r[3] for r in rows), \
+            "every CPU runs a process (its idle one, when nothing else):\n" + out
+        idle_threads = [int(r[2]) for r in rows if r[3].strip() == "idle"]
+        assert idle_threads, "with the shell waiting for input some CPU is idle:\n" + out
+        gdb.command("thread %d" % idle_threads[0])
+        bt = gdb.command("bt")
+        assert "sched_idle_loop" in bt, "an idle CPU's backtrace:\n" + bt
         gdb.close()

@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c kernel/lib/printk.c tests/unit/acpi_host.c
+// SOURCES: kernel/lib/string.c kernel/lib/printk.c tests/unit/acpi_host.c tests/unit/spinlock_host.c
 /* test_acpi.c - reading the MADT (kernel/arch/x86_64/acpi.c): tables built here byte by
  * byte as firmware lays them out (QEMU's for 4 CPUs, plus the odd cases), parsed directly
  * and found through an RSDP and an XSDT (acpi_host.c puts the direct map at address 0).

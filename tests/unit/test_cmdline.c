@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c kernel/lib/printk.c kernel/lib/cmdline.c
+// SOURCES: kernel/lib/string.c kernel/lib/printk.c kernel/lib/cmdline.c tests/unit/spinlock_host.c
 /* test_cmdline.c - the kernel command line parser (kernel/lib/cmdline.c): defaults, each
  * option, init's arguments after "--", and the problems it reports for words it rejects.
  */

@@ -1,4 +1,4 @@
-// SOURCES: kernel/lib/string.c kernel/lib/printk.c
+// SOURCES: kernel/lib/string.c kernel/lib/printk.c tests/unit/spinlock_host.c
 /* test_printf.c - the kernel's vsnprintf/snprintf (kernel/lib/printk.c) against the host C
  * library's printf for the conversions, flags, widths and precisions printk.c claims to
  * understand; %p against nest's own format (0x and 16 hex digits).

@@ -285,7 +285,7 @@ class KCpus(gdb.Command):
                 current = c["current"]
                 runs = current["name"].string() if int(current) else "(nothing yet)"
             else:
-                runs = "parked (halted in ap_main)"
+                runs = "(starting)"
             print("%-5d %-8d %-7s %s" % (i, int(c["apic_id"]), threads.get(int(c), "?"), runs))
 
 

@@ -67,6 +67,14 @@ void gdt_load(struct cpu *c)
     wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
+/* The first thing the boot CPU does: point %gs at cpu0, for this_cpu(), which every
+ * spinlock (and so the first printk) uses. gdt_init loads the rest. */
+void cpu0_early_init(void)
+{
+    cpu0.self = &cpu0;
+    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+}
+
 void gdt_init(void)
 {
     gdt_prepare(&cpu0, (uint64_t)double_fault_stack + sizeof(double_fault_stack));

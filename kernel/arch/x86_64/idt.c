@@ -151,14 +151,10 @@ static int signal_for_exception(uint64_t vector)
 }
 
 /* An exception: fixable page faults are fixed, user faults become signals, the rest panic. */
-static void handle_exception(struct trap_frame *tf)
+static void handle_exception(struct trap_frame *tf, uint64_t address)
 {
     int fault = 0;
-    uint64_t address = 0;
     if (tf->vector == VECTOR_PAGE_FAULT) {
-        address = read_cr2();
-        if (from_user(tf))
-            sti();
         fault = vm_handle_fault(address, tf->error);
         if (fault == 0)
             return;
@@ -190,11 +186,17 @@ void trap_handler(struct trap_frame *tf)
     if (from_user(tf))
         cputime_enter_kernel();
     if (tf->vector < 32) {
-        handle_exception(tf);
+        uint64_t address = tf->vector == VECTOR_PAGE_FAULT ? read_cr2() : 0; /* before a
+                                                          * sleep lets another fault in */
+        if (from_user(tf)) { /* the process's own work; in the kernel, it holds the lock */
+            sti();
+            klock_take();
+        }
+        handle_exception(tf, address);
 
     } else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
         int irq = tf->vector - IRQ_BASE;
-        cpu_stats.interrupts++;
+        this_cpu()->stats.interrupts++;
         irq_dispatch(irq);
         pic_end_of_interrupt(irq);
     } else if (tf->vector == VECTOR_TIMER) {

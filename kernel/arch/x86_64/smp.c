@@ -4,8 +4,8 @@
  * trampoline (trampoline.S) to AP_TRAMPOLINE and wakes one AP at a time with INIT, STARTUP,
  * STARTUP (Intel SDM vol. 3, 9.4.4); the AP climbs to long mode and calls ap_main with its
  * own struct cpu, kernel stack, GDT, TSS and double-fault stack, all prepared here.
- * For now an AP then parks, halted with interrupts off: processes run on the boot CPU only
- * until the scheduler has a run queue per CPU (issue 16).
+ * Once the boot CPU has counted it in, the AP starts its APIC timer and runs its idle
+ * process: from then on it runs processes from its own run queue (sched.c).
  */
 #include "acpi.h"
 #include "apic.h"
@@ -14,6 +14,8 @@
 #include "cpu.h"
 #include "mm.h"
 #include "printk.h"
+#include "proc.h"
+#include "sched.h"
 #include "smp.h"
 #include "string.h"
 #include "x86.h"
@@ -22,7 +24,7 @@
 
 int cpu_count = 1;
 struct cpu *cpus[MAX_CPUS] = {&cpu0};
-uint64_t cpus_scheduling_mask = 1; /* the boot CPU only, until the APs schedule */
+uint64_t cpus_scheduling_mask = 1; /* grows as each AP is counted in */
 
 /* What the next AP reads on its way in (trampoline.S uses the offsets): written by the boot
  * CPU before it sends STARTUP, read by that one AP. One AP starts at a time. */
@@ -50,13 +52,15 @@ __noreturn void ap_main(struct cpu *c)
     fpu_enable();
     syscall_init();
     lapic_init_ap();
-    pr_info("cpu%d: online, APIC id %u; parked (processes run on cpu0 only for now)\n",
-            c->index, lapic_id());
+    timer_init_cpu();
+    sched_init_cpu();
+    proc_init_idle();
+    pr_info("cpu%d: online, APIC id %u\n", c->index, lapic_id());
     __atomic_store_n(&c->online, true, __ATOMIC_RELEASE); /* the boot CPU goes on */
-    for (;;) {
-        cli();
-        hlt(); /* only an NMI or INIT wakes it; then it halts again */
-    }
+    while (!(__atomic_load_n(&cpus_scheduling_mask, __ATOMIC_ACQUIRE) & (1UL << c->index)))
+        cpu_relax(); /* until the boot CPU has counted it in: a moment */
+    sti();
+    sched_idle_loop();
 }
 
 /* The trampoline's page must be RAM that the memory map calls usable, with no boot module
@@ -125,7 +129,9 @@ static bool start_cpu(uint8_t apic_id)
                 sent ? "" : " (IPI not delivered)");
         return false;
     }
-    cpus[cpu_count++] = c;
+    cpus[cpu_count] = c;
+    __atomic_store_n(&cpu_count, cpu_count + 1, __ATOMIC_RELEASE);
+    __atomic_fetch_or(&cpus_scheduling_mask, 1UL << c->index, __ATOMIC_RELEASE);
     return true;
 }
 
@@ -154,6 +160,5 @@ void smp_init(const struct boot_info *bi, int max_cpus)
         if (acpi_madt.apic_ids[i] != cpu0.apic_id && !start_cpu(acpi_madt.apic_ids[i]))
             break; /* a CPU that may still come up holds ap_boot: start no other */
     if (cpu_count > 1)
-        pr_info("smp: %d CPUs online; processes run on cpu0 only, the other %d are parked\n",
-                cpu_count, cpu_count - 1);
+        pr_info("smp: %d CPUs online, each with its own run queue\n", cpu_count);
 }

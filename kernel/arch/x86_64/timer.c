@@ -161,8 +161,8 @@ void timer_init(void)
     uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
     tsc_deadline_mode = c & CPUID_TSC_DEADLINE;
-    lapic_write(APIC_LVT_TIMER, (tsc_deadline_mode ? LVT_TSC_DEADLINE : LVT_ONE_SHOT) | VECTOR_TIMER);
     list_init(&this_cpu()->timers);
+    timer_init_cpu();
     if (tsc_deadline_mode)
         pr_info("timer: local APIC, TSC-deadline mode; TSC %lu.%03lu MHz\n", tsc_per_ms / 1000,
                 tsc_per_ms % 1000);
@@ -170,6 +170,14 @@ void timer_init(void)
         pr_info("timer: local APIC, one-shot at %lu.%03lu MHz; TSC %lu.%03lu MHz\n",
                 apic_ticks_per_ms / 1000, apic_ticks_per_ms % 1000, tsc_per_ms / 1000,
                 tsc_per_ms % 1000);
+}
+
+/* This CPU's APIC timer in the mode timer_init chose, at the rate it measured on the boot
+ * CPU (every CPU's APIC timer counts the same bus clock). */
+void timer_init_cpu(void)
+{
+    lapic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_BY_1);
+    lapic_write(APIC_LVT_TIMER, (tsc_deadline_mode ? LVT_TSC_DEADLINE : LVT_ONE_SHOT) | VECTOR_TIMER);
 }
 
 /* Nanoseconds since timer_init(), from the TSC. */

@@ -32,12 +32,15 @@ static unsigned next_random(unsigned n)
 
 static int index_of(const struct proc *p) { return p ? (int)(p - procs) : -1; }
 
-/* As the core's schedule(): the running process, if still runnable, goes back; the policy picks. */
+/* As the core's schedule(): the running process, if still runnable, goes back; the policy
+ * picks, and the core takes its pick off the queue (one CPU's: CPU 0). */
 static void reschedule(bool still_runnable)
 {
     if (running && still_runnable)
-        policy->enqueue(running);
-    running = policy->pick_next();
+        policy->enqueue(0, running);
+    running = policy->pick_next(0);
+    if (running)
+        policy->dequeue(0, running);
     printf("pick %d\n", index_of(running));
 }
 
@@ -47,12 +50,11 @@ int main(int argc, char **argv)
         return 2;
     seed = strtoull(argv[1], NULL, 0);
     memset(procs, 0, sizeof(procs));
-    policy->init();
+    policy->init(0);
     for (int i = 0; i < PROCS; i++) {
-        list_init(&procs[i].run_link);
         procs[i].nice = (int)next_random(20) - 5;
         printf("nice %d %d\n", i, procs[i].nice);
-        policy->enqueue(&procs[i]);
+        policy->enqueue(0, &procs[i]);
     }
     reschedule(false);
     for (int t = 0; t < TICKS; t++) {
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
             if (asleep[i]) {
                 asleep[i] = false;
                 printf("wake %d\n", i);
-                policy->enqueue(&procs[i]);
+                policy->enqueue(0, &procs[i]);
                 if (!running)
                     reschedule(false);
             }
@@ -77,7 +79,7 @@ int main(int argc, char **argv)
             printf("nice %d %d\n", i, procs[i].nice);
         }
         printf("tick\n");
-        if (running && policy->tick(running))
+        if (running && policy->tick(0, running))
             reschedule(true);
     }
     return 0;
