@@ -13,6 +13,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "fs.h"
+#include "lockcheck.h"
 #include "log.h"
 #include "mm.h"
 #include "multiboot2.h"
@@ -117,6 +118,8 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     serial_enable_input();
     keyboard_init();
     sti();
+    if (options.lockcheck_selftest[0])
+        lockcheck_selftest(options.lockcheck_selftest);
 
     char *argv[CMDLINE_MAX_INIT_ARGS + 2];
     argv[0] = options.init;

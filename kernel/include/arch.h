@@ -46,7 +46,11 @@ void power_init(void); /* after acpi_init (acpi.h) */
 __noreturn void machine_power_off(void);
 __noreturn void machine_reboot(void);
 
-void backtrace_from(uint64_t rbp);
+/* Backtraces (backtrace.c) follow the frame-pointer chain from a frame's rbp. */
+#define BACKTRACE_MAX 32 /* frames a panic prints */
+void backtrace_from(uint64_t rbp); /* print the chain, at most BACKTRACE_MAX frames */
+int backtrace_save(uint64_t rbp, uint64_t *addresses, int max);
+void backtrace_print(const uint64_t *addresses, int n);
 const char *symbol_for(uint64_t address, uint64_t *offset);
 
 /* The console tty receives every input byte (kernel/fs/tty.c). */

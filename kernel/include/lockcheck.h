@@ -24,4 +24,9 @@ static inline void lockcheck_sleep(void) {}
 #endif
 __noreturn void lockcheck_bad_release(struct spinlock *l);
 
+/* lockcheck_selftest=TEST on the command line (run by kmain at the end of boot): break one
+ * rule on purpose, so that tests/system/test_lockcheck.py sees the report. TEST is order,
+ * sleep, release (a double release) or irqsleep (might_sleep with interrupts off). */
+void lockcheck_selftest(const char *test);
+
 #endif

@@ -67,6 +67,8 @@ static void apply_word(struct kernel_options *opts, char *word)
         /* the log (kernel/lib/log.c) rounds and limits it */
     } else if (strcmp(word, "maxcpus") == 0 && parse_long(value, &n) == 0 && n >= 0) {
         opts->maxcpus = n == 0 ? 1 : (int)MIN(n, (long)MAX_CPUS); /* 0, as Linux: boot CPU */
+    } else if (strcmp(word, "lockcheck_selftest") == 0 && value[0]) {
+        strlcpy(opts->lockcheck_selftest, value, sizeof(opts->lockcheck_selftest));
     } else {
         *eq = '=';
         add_problem(opts, "bad or unknown option '%s' ignored", word);

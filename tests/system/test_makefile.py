@@ -1,6 +1,7 @@
 """The Makefile's promises to a student (issue 14): a CMDLINE with double quotes builds an ISO
 that boots with exactly that command line (README's example), a new CMDLINE rebuilds the ISO,
-and a plain make after a custom one goes back to the default. It works in a temporary BUILD
+and a plain make after a custom one goes back to the default; LOCKCHECK=0/1 (issue 16)
+recompiles the kernel the same way. It works in a temporary BUILD
 directory holding copies of the built kernel and initramfs (make -o: taken as they are)."""
 import os
 import re
@@ -74,3 +75,34 @@ def test_make_helps_cmdline_example_gives_a_job_control_shell(build_dir):
         assert "no job control" not in nest.console()
         nest.send("exit\r")
         assert nest.wait_exit(timeout=60) == 33, "nest did not power off when the shell exited"
+
+
+def compile_lockcheck_object(build, *variables, dry_run=True):
+    """make BUILD/kernel/lib/lockcheck.o (one kernel object); its output, with -n: the commands."""
+    command = ["make", "--no-print-directory", "BUILD=" + build] + (["-n"] if dry_run else [])
+    command += list(variables) + [os.path.join(build, "kernel", "lib", "lockcheck.o")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, "%s failed:\n%s%s" % (" ".join(command), done.stdout, done.stderr)
+    return done.stdout
+
+
+def compiles_lockcheck(output, checker):
+    """Does make's output compile lockcheck.c, with (checker) or without the checker?"""
+    compiles = [line for line in output.splitlines() if "-c kernel/lib/lockcheck.c" in line]
+    return bool(compiles) and all(("-DNEST_LOCKCHECK" in line) == checker for line in compiles)
+
+
+def test_flipping_lockcheck_recompiles_the_kernel_and_a_plain_make_turns_it_back_on():
+    build = tempfile.mkdtemp(prefix="nest-make-")
+    try:
+        compile_lockcheck_object(build, dry_run=False)
+        assert "is up to date" in compile_lockcheck_object(build), \
+            "the object was just built; make wants it again"
+        assert compiles_lockcheck(compile_lockcheck_object(build, "LOCKCHECK=0"), checker=False), \
+            "LOCKCHECK=0 does not recompile the kernel without the checker"
+        compile_lockcheck_object(build, "LOCKCHECK=0", dry_run=False)
+        assert "is up to date" in compile_lockcheck_object(build, "LOCKCHECK=0")
+        assert compiles_lockcheck(compile_lockcheck_object(build), checker=True), \
+            "a plain make after LOCKCHECK=0 keeps the kernel without the checker"
+    finally:
+        shutil.rmtree(build)

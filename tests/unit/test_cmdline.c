@@ -99,6 +99,18 @@ TEST(maxcpus_limits_the_cpus_0_means_the_boot_cpu_and_words_are_checked)
     CHECK_EQ(opts.problem_count, 2);
 }
 
+TEST(lockcheck_selftest_names_a_test_and_an_empty_one_is_reported)
+{
+    cmdline_parse("", &opts);
+    CHECK_STR(opts.lockcheck_selftest, ""); /* no self-test */
+    cmdline_parse("lockcheck_selftest=order", &opts);
+    CHECK_STR(opts.lockcheck_selftest, "order");
+    CHECK_EQ(opts.problem_count, 0);
+    cmdline_parse("lockcheck_selftest=", &opts);
+    CHECK_STR(opts.lockcheck_selftest, "");
+    CHECK_EQ(opts.problem_count, 1);
+}
+
 TEST(quiet_sets_loglevel_4_and_the_last_word_wins)
 {
     cmdline_parse("quiet", &opts);
@@ -265,5 +277,6 @@ int main(void)
     RUN(log_buf_len_takes_a_size_with_k_m_g_suffixes);
     RUN(bad_log_buf_len_is_reported_and_ignored);
     RUN(maxcpus_limits_the_cpus_0_means_the_boot_cpu_and_words_are_checked);
+    RUN(lockcheck_selftest_names_a_test_and_an_empty_one_is_reported);
     UNIT_EXIT();
 }

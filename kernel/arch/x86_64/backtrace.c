@@ -40,17 +40,34 @@ static bool is_kernel_stack_address(uint64_t a)
     return a >= VMAP_BASE || a >= KERNEL_VMA;
 }
 
-/* Follow saved frame pointers: each frame holds the caller's rbp, then the return address. */
-void backtrace_from(uint64_t rbp)
+/* Follow saved frame pointers from rbp: each frame holds the caller's rbp, then the return
+ * address. Stores at most max return addresses, innermost first; returns how many. */
+int backtrace_save(uint64_t rbp, uint64_t *addresses, int max)
 {
-    for (int depth = 0; depth < 32 && rbp && is_kernel_stack_address(rbp) && !(rbp & 7); depth++) {
+    int n = 0;
+    for (; n < max && rbp && is_kernel_stack_address(rbp) && !(rbp & 7); n++) {
         uint64_t *frame = (uint64_t *)rbp;
         uint64_t ret = frame[1];
         if (ret < (uint64_t)_kernel_start || ret >= (uint64_t)_text_end)
             break;
-        uint64_t offset;
-        const char *name = symbol_for(ret, &offset);
-        printk(KERN_EMERG "  %016lx <%s+%#lx>\n", ret, name ? name : "?", offset);
+        addresses[n] = ret;
         rbp = frame[0];
     }
+    return n;
+}
+
+/* One line per address, with the function it lies in: what a panic prints. */
+void backtrace_print(const uint64_t *addresses, int n)
+{
+    for (int i = 0; i < n; i++) {
+        uint64_t offset;
+        const char *name = symbol_for(addresses[i], &offset);
+        printk(KERN_EMERG "  %016lx <%s+%#lx>\n", addresses[i], name ? name : "?", offset);
+    }
+}
+
+void backtrace_from(uint64_t rbp)
+{
+    uint64_t addresses[BACKTRACE_MAX];
+    backtrace_print(addresses, backtrace_save(rbp, addresses, BACKTRACE_MAX));
 }
