@@ -77,7 +77,7 @@ static void exec_args_free(struct exec_args *ea)
 /* Copy one string (from user space or the kernel) into a kmalloc'd block. */
 static long copy_string(const char *src, bool user, char **out)
 {
-    static char bounce[PAGE_SIZE];
+    static char bounce[PAGE_SIZE]; /* the kernel lock: nothing between fill and copy sleeps */
     long len;
     if (user) {
         len = strncpy_from_user(bounce, src, sizeof(bounce));

@@ -346,7 +346,7 @@ long sys_setns(int fd, int nstype)
 
 /* Say once per option that a program asked for one nest does not have (the first
  * PRCTL_REPORTED_MAX distinct ones: the list is bounded, whatever programs pass). The list
- * is changed only here, by system calls, which the kernel does not preempt. */
+ * is changed only here, by system calls, under the kernel lock. */
 static void report_unknown_prctl(int option)
 {
     static int reported[PRCTL_REPORTED_MAX];

@@ -62,7 +62,7 @@ const char *syscall_name(uint64_t nr)
     return strncmp(name, "sys_", 4) == 0 ? name + 4 : name;
 }
 
-static uint8_t reported[(SYSCALL_COUNT + 7) / 8];
+static uint8_t reported[(SYSCALL_COUNT + 7) / 8]; /* the kernel lock */
 
 /* Say once per number that a program asked for a call nest does not have. */
 static void report_unknown(uint64_t nr)
