@@ -479,6 +479,8 @@ static int link_text(const struct proc_node *node, char *text)
         snprintf(text, PATH_MAX, "pid:[%lu]", pid_ns_of(node->pid)->inum);
         return 0;
     case NODE_NS_MNT_LINK:
+        if (!p->mnt_ns)
+            return -ENOENT; /* exiting: do_exit let its namespace go */
         snprintf(text, PATH_MAX, "mnt:[%lu]", p->mnt_ns->inum);
         return 0;
     default:
@@ -541,6 +543,8 @@ static int magic_follow(struct inode *link, struct inode **out)
         break;
     }
     case NODE_NS_MNT_LINK:
+        if (!p->mnt_ns)
+            return -ENOENT; /* exiting: do_exit let its namespace go */
         inode = namespace_inode(NODE_MNT_NS, p->mnt_ns->inum, node->view);
         if (inode) {
             mnt_ns_get(p->mnt_ns);
