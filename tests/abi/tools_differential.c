@@ -103,8 +103,8 @@ static void pgrep_and_pkill(void)
     RUN(NULL, "pkill", "sleep");
 }
 
-/* taskset on a sleep, pinned to CPU 0 first so that every mask shown is the same on any
- * number of CPUs: show, set, errors, and a program run with a mask. */
+/* taskset on a sleep, pinned to CPU 0 first so that every mask shown (and ps's PSR) is the
+ * same on any number of CPUs: show, set, errors, and a program run with a mask. */
 static void taskset_on_a_sleep(void)
 {
     cpu_set_t cpu0;
@@ -115,6 +115,7 @@ static void taskset_on_a_sleep(void)
     char pid[16];
     snprintf(pid, sizeof pid, "%d", sleeper);
     RUN(NULL, "taskset", "-p", pid);
+    RUN(NULL, "ps", "-o", "pid,psr,comm", "-p", pid);
     RUN(NULL, "taskset", "-c", "-p", pid);
     RUN(NULL, "taskset", "-p", "0x1", pid);
     RUN(NULL, "taskset", "-pc", "0", pid);
