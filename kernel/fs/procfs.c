@@ -867,11 +867,18 @@ static void generate_loadavg(struct text *t)
     add(t, "0.00 0.00 0.00 %d/%d %d\n", runnable, proc_count, reader_ns()->last_pid);
 }
 
-/* /proc/interrupts: only the local timer's line (LOC), in Linux's layout. A CPU with
- * nothing to do takes none (the timer is tickless). */
+/* /proc/interrupts: only the local timer's line (LOC), a column per CPU, in Linux's layout.
+ * A CPU with nothing to do takes none (the timer is tickless). Each count is written only by
+ * its own CPU; reading one word of another's is safe. */
 static void generate_interrupts(struct text *t)
 {
-    add(t, "%16s\nLOC: %10lu   Local timer interrupts\n", "CPU0", this_cpu()->timer_interrupts);
+    add(t, "%11s", "");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "CPU%-8d", i);
+    add(t, "\nLOC: ");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "%10lu ", __atomic_load_n(&cpus[i]->timer_interrupts, __ATOMIC_RELAXED));
+    add(t, "  Local timer interrupts\n");
 }
 
 /* /proc/frames (nest's own): one line per CPU on the frame allocator's work, as the locks

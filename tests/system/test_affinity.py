@@ -1,7 +1,7 @@
 """Seeing and steering CPUs (issue 16) on four CPUs: taskset shows and sets a process's mask,
 runs a program on one CPU (which /proc/self/stat's field 39 then names), refuses a mask with no
-CPU that runs processes; /proc/cpuinfo and /proc/stat have one entry per CPU; ps -o psr works;
-gdb's kcurrent follows the selected CPU and kps has a CPU column.
+CPU that runs processes; /proc/cpuinfo, /proc/stat and /proc/interrupts have one entry per CPU;
+ps -o psr works; gdb's kcurrent follows the selected CPU and kps has a CPU column.
 
 Which CPUs run processes is what init's mask says (every CPU that schedules, from boot): the
 assertions about CPU 1 follow from it, so they hold while the other CPUs are parked and once
@@ -51,6 +51,11 @@ def check_cpuinfo_and_stat(nest):
             "the cpu line's %s is not the sum of the cpuN lines:\n%s" % (name, stat)
     assert lines["cpu0"][0] + lines["cpu0"][2] > 0, "cpu0 ran the shell, yet has no time:\n" + stat
     assert re.search(r"^procs_running [1-9]\d*$", stat, re.M), stat
+
+    interrupts = nest.run("cat /proc/interrupts").split("\n")
+    assert interrupts[0].split() == ["CPU%d" % i for i in range(CPUS)], interrupts
+    assert re.match(r"LOC:(\s+\d+){%d}\s+Local timer interrupts$" % CPUS, interrupts[1]), \
+        interrupts
 
 
 def check_taskset(nest):
