@@ -760,10 +760,11 @@ static void generate_status(const struct proc *p, struct pid_ns *ns, struct text
     add(t, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
            "CapAmb:\t%016lx\n",
         0UL, 0x1ffffffffffUL, 0x1ffffffffffUL, 0x1ffffffffffUL, 0UL);
+    uint64_t allowed = p->cpus_allowed & cpus_scheduling_mask; /* as sched_getaffinity */
     add(t, "NoNewPrivs:\t0\nSeccomp:\t0\nCpus_allowed:\t");
-    add_cpu_mask(t, p->cpus_allowed);
+    add_cpu_mask(t, allowed);
     add(t, "\nCpus_allowed_list:\t");
-    add_cpu_list(t, p->cpus_allowed);
+    add_cpu_list(t, allowed);
     add(t, "\n");
 }
 /* LAB procfs: stub
