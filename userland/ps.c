@@ -26,6 +26,7 @@ struct process {
     unsigned long long ticks; /* stat fields 14+15: user+system clock ticks */
     long nice;                /* stat field 19 */
     long threads;             /* stat field 20 */
+    int processor;            /* stat field 39: the CPU it runs or last ran on, -1 if absent */
     long euid;                /* status "Uid:" second value, -1 if absent */
     long locked_kb;           /* status "VmLck:", 0 if absent */
     char nspid[128];          /* status "NSpid:" joined with commas, "-" if absent */
@@ -131,10 +132,12 @@ static int parse_stat(const char *stat, struct process *p)
     snprintf(p->comm, sizeof(p->comm), "%.*s", (int)(close_paren - open_paren - 1),
              open_paren + 1);
     escape_text(p->comm);
+    p->processor = -1;
     fields = sscanf(close_paren + 1,
-                    " %c %d %d %d %d %d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %ld %ld",
+                    " %c %d %d %d %d %d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %ld %ld"
+                    " %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %d",
                     &p->state, &p->ppid, &p->pgrp, &p->session, &p->tty, &p->tpgid,
-                    &user_ticks, &system_ticks, &p->nice, &p->threads);
+                    &user_ticks, &system_ticks, &p->nice, &p->threads, &p->processor);
     p->ticks = user_ticks + system_ticks;
     return fields >= 6 ? 0 : -1;
 }
@@ -437,6 +440,15 @@ static void format_nspid(const struct process *p, char *out, size_t size)
     snprintf(out, size, "%s", p->nspid);
 }
 
+/* Column PSR: the CPU it runs on, or ran on last. */
+static void format_psr(const struct process *p, char *out, size_t size)
+{
+    if (p->processor < 0)
+        snprintf(out, size, "-");
+    else
+        snprintf(out, size, "%d", p->processor);
+}
+
 /* The -o keywords, with procps' headings, widths and alignments. PID columns
  * are 5 wide, as in procps before 3.3.16; later versions widen them to the
  * digits of pid_max, which would make the output depend on the host. */
@@ -459,6 +471,7 @@ static const struct column_type column_types[] = {
     { "tty", "TT", 8, ALIGN_LEFT, format_tty },
     { "tt", "TT", 8, ALIGN_LEFT, format_tty },
     { "nspid", "NSPID", 5, ALIGN_LEFT, format_nspid },
+    { "psr", "PSR", 3, ALIGN_RIGHT, format_psr },
 };
 
 /* Append the column named NAME, with HEADER (NULL for the default). */

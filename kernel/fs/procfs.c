@@ -124,7 +124,7 @@ static const struct entry ns_entries[] = {
 };
 
 static const struct inode_ops procfs_ops, magic_link_ops;
-static const struct file_ops text_ops, memory_ops, auxv_ops, ns_last_pid_ops,
+static const struct file_ops text_ops, memory_ops, cpuinfo_ops, auxv_ops, ns_last_pid_ops,
     namespace_file_ops;
 
 /* The fixed entries of a directory kind (none for files). */
@@ -196,6 +196,8 @@ static const struct file_ops *node_file_ops(enum node_kind kind)
         return &memory_ops;
     case NODE_AUXV:
         return &auxv_ops;
+    case NODE_CPUINFO:
+        return &cpuinfo_ops;
     case NODE_NS_LAST_PID:
         return &ns_last_pid_ops;
     case NODE_PID_NS:
@@ -680,8 +682,8 @@ static void generate_stat(const struct proc *p, struct pid_ns *ns, struct text *
         NS_TO_CLOCK_T(p->utime_ns), NS_TO_CLOCK_T(p->stime_ns), NS_TO_CLOCK_T(p->cutime_ns),
         NS_TO_CLOCK_T(p->cstime_ns), NS_TO_CLOCK_T(p->start_ns));
     add(t, "%lu %lu 18446744073709551615 0 0 0 0 0 ", mapped_bytes(mm, 0), resident_pages(mm));
-    add(t, "%lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 ", p->sig_pending, p->sig_blocked,
-        signals_with_action(p, false), signals_with_action(p, true), p->exit_signal);
+    add(t, "%lu %lu %lu %lu 0 0 0 %d %d 0 0 0 0 0 0 0 ", p->sig_pending, p->sig_blocked,
+        signals_with_action(p, false), signals_with_action(p, true), p->exit_signal, p->cpu);
     add(t, "%lu %lu %lu %lu %lu %d\n", mm ? mm->brk_start : 0, mm ? mm->arg_start : 0,
         mm ? mm->arg_end : 0, mm ? mm->env_start : 0, mm ? mm->env_end : 0,
         p->state == PROC_ZOMBIE ? p->exit_status : 0);
@@ -709,6 +711,34 @@ static void add_memory_lines(struct text *t, const struct mm *mm)
         mapped_bytes(mm, PROT_EXEC) / 1024, 0UL);
 }
 
+/* A CPU mask as Linux prints one: in hex, as many bits as there are CPUs, in groups of 32
+ * bits split by commas. */
+static void add_cpu_mask(struct text *t, uint64_t mask)
+{
+    if (cpu_count > 32)
+        add(t, "%0*lx,%08lx", (cpu_count - 32 + 3) / 4, mask >> 32, mask & 0xffffffff);
+    else
+        add(t, "%0*lx", (cpu_count + 3) / 4, mask);
+}
+
+/* A CPU mask as a list of CPUs and ranges of them: "0-2,5". */
+static void add_cpu_list(struct text *t, uint64_t mask)
+{
+    const char *separator = "";
+    for (int first = 0; first < MAX_CPUS; first++) {
+        if (!(mask & (1ULL << first)))
+            continue;
+        int last = first;
+        while (last + 1 < MAX_CPUS && (mask & (1ULL << (last + 1))))
+            last++;
+        add(t, "%s%d", separator, first);
+        if (last > first)
+            add(t, "-%d", last);
+        separator = ",";
+        first = last;
+    }
+}
+
 /* /proc/N/status, in Linux's order and spelling ("Key:\tvalue"). Everyone is root, with
  * every capability (Linux 6.1 has 41). */
 static void generate_status(const struct proc *p, struct pid_ns *ns, struct text *t)
@@ -734,7 +764,12 @@ static void generate_status(const struct proc *p, struct pid_ns *ns, struct text
     add(t, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\n"
            "CapAmb:\t%016lx\n",
         0UL, 0x1ffffffffffUL, 0x1ffffffffffUL, 0x1ffffffffffUL, 0UL);
-    add(t, "NoNewPrivs:\t0\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+    uint64_t allowed = p->cpus_allowed & cpus_scheduling_mask; /* as sched_getaffinity */
+    add(t, "NoNewPrivs:\t0\nSeccomp:\t0\nCpus_allowed:\t");
+    add_cpu_mask(t, allowed);
+    add(t, "\nCpus_allowed_list:\t");
+    add_cpu_list(t, allowed);
+    add(t, "\n");
 }
 /* LAB procfs: stub
 // lab procfs: /proc/N/stat, Linux's 52 fields, each number seen from ns (this /proc's).
@@ -758,31 +793,51 @@ static void generate_statm(const struct proc *p, struct text *t)
         mapped_bytes(mm, PROT_EXEC) / PAGE_SIZE, mapped_bytes(mm, PROT_WRITE) / PAGE_SIZE);
 }
 
-/* /proc/uptime: seconds since boot and idle seconds (the idle process's time), with
- * hundredths. */
+/* Each CPU's time by kind into each[], by index; returns them all added up. */
+static struct cpu_times read_cpu_times(struct cpu_times each[MAX_CPUS])
+{
+    struct cpu_times all = {0, 0, 0};
+    for (int i = 0; i < cpu_count; i++) {
+        cputime_of_cpu(cpus[i], &each[i]);
+        all.user_ns += each[i].user_ns;
+        all.system_ns += each[i].system_ns;
+        all.idle_ns += each[i].idle_ns;
+    }
+    return all;
+}
+
+/* /proc/uptime: seconds since boot and idle seconds (every CPU's, added up, as on Linux),
+ * with hundredths. */
 static void generate_uptime(struct text *t)
 {
-    uint64_t up = NS_TO_CLOCK_T(clock_monotonic_ns()), idle = NS_TO_CLOCK_T(cputime_idle_ns());
+    struct cpu_times each[MAX_CPUS];
+    uint64_t up = NS_TO_CLOCK_T(clock_monotonic_ns());
+    uint64_t idle = NS_TO_CLOCK_T(read_cpu_times(each).idle_ns);
     add(t, "%lu.%02lu %lu.%02lu\n", up / USER_HZ, up % USER_HZ * 100 / USER_HZ, idle / USER_HZ,
         idle % USER_HZ * 100 / USER_HZ);
 }
 
-/* /proc/stat: the CPU's time by kind in USER_HZ ticks (ten columns, Linux's order: user nice
- * system idle iowait irq softirq steal guest guest_nice), once for all CPUs and once for
- * cpu0, then the counters procps and vmstat read. */
+/* One cpu line of /proc/stat: time by kind in USER_HZ ticks, ten columns in Linux's order
+ * (user nice system idle iowait irq softirq steal guest guest_nice). */
+static void add_cpu_times(struct text *t, const char *name, const struct cpu_times *times)
+{
+    add(t, "%-4s %lu 0 %lu %lu 0 0 0 0 0 0\n", name, NS_TO_CLOCK_T(times->user_ns),
+        NS_TO_CLOCK_T(times->system_ns), NS_TO_CLOCK_T(times->idle_ns));
+}
+
+/* /proc/stat: the time of all CPUs together, then of each, then the counters procps and
+ * vmstat read. */
 static void generate_cpu_stat(struct text *t)
 {
-    uint64_t user_ns = 0, system_ns = 0;
-    struct proc *p;
-    list_for_each_entry(p, &proc_list, all) { /* the living, and the dead their parents reaped */
-        user_ns += p->utime_ns + p->cutime_ns;
-        system_ns += p->stime_ns + p->cstime_ns;
+    struct cpu_times each[MAX_CPUS], all = read_cpu_times(each);
+    add_cpu_times(t, "cpu", &all);
+    for (int i = 0; i < cpu_count; i++) {
+        char name[8];
+        snprintf(name, sizeof(name), "cpu%d", i);
+        add_cpu_times(t, name, &each[i]);
     }
-    uint64_t user = NS_TO_CLOCK_T(user_ns), system = NS_TO_CLOCK_T(system_ns);
-    uint64_t idle = NS_TO_CLOCK_T(cputime_idle_ns());
-    add(t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
-    add(t, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
     int running = 0;
+    struct proc *p;
     list_for_each_entry(p, &proc_list, all)
         running += p->state == PROC_RUNNABLE;
     add(t, "intr %lu\nctxt %lu\nbtime %lu\n", cpu_stats_sum_interrupts(), cpu_stats_sum_switches(),
@@ -817,11 +872,18 @@ static void generate_loadavg(struct text *t)
     add(t, "0.00 0.00 0.00 %d/%d %d\n", runnable, proc_count, reader_ns()->last_pid);
 }
 
-/* /proc/interrupts: only the local timer's line (LOC), in Linux's layout. A CPU with
- * nothing to do takes none (the timer is tickless). */
+/* /proc/interrupts: only the local timer's line (LOC), a column per CPU, in Linux's layout.
+ * A CPU with nothing to do takes none (the timer is tickless). Each count is written only by
+ * its own CPU; reading one word of another's is safe. */
 static void generate_interrupts(struct text *t)
 {
-    add(t, "%16s\nLOC: %10lu   Local timer interrupts\n", "CPU0", this_cpu()->timer_interrupts);
+    add(t, "%11s", "");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "CPU%-8d", i);
+    add(t, "\nLOC: ");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "%10lu ", __atomic_load_n(&cpus[i]->timer_interrupts, __ATOMIC_RELAXED));
+    add(t, "  Local timer interrupts\n");
 }
 
 /* /proc/frames (nest's own): one line per CPU on the frame allocator's work, as the locks
@@ -854,8 +916,10 @@ static void cpu_brand(char *brand)
     brand[48] = 0;
 }
 
-/* /proc/cpuinfo: one block for the one CPU nest runs on, from CPUID. */
-static void generate_cpuinfo(struct text *t)
+/* One CPU's block of /proc/cpuinfo. CPUID is asked on this CPU: the others are the same
+ * model. nest does not read the CPUs' topology, so they are shown as the cores of one
+ * package, one thread each; apicid is the id the MADT gave, which is the initial one. */
+static void add_cpuinfo_block(struct text *t, int index)
 {
     uint32_t a, b, c, d, vendor[3], max_leaf;
     char brand[49];
@@ -867,11 +931,14 @@ static void generate_cpuinfo(struct text *t)
         family += (a >> 20) & 0xff;
     if (family >= 6)
         model += ((a >> 16) & 0xf) << 4;
-    add(t, "processor\t: 0\nvendor_id\t: %.12s\ncpu family\t: %u\nmodel\t\t: %u\n",
+    add(t, "processor\t: %d\nvendor_id\t: %.12s\ncpu family\t: %u\nmodel\t\t: %u\n", index,
         (const char *)vendor, family, model);
     add(t, "model name\t: %s\nstepping\t: %u\ncpu MHz\t\t: %lu.%03lu\n", brand, a & 0xf,
         tsc_khz / 1000, tsc_khz % 1000);
-    add(t, "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 0\n");
+    add(t, "physical id\t: 0\nsiblings\t: %d\ncore id\t\t: %d\ncpu cores\t: %d\n", cpu_count,
+        index, cpu_count);
+    add(t, "apicid\t\t: %u\ninitial apicid\t: %u\n", cpus[index]->apic_id,
+        cpus[index]->apic_id);
     add(t, "fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n", max_leaf);
     add(t, "bogomips\t: %lu.%02lu\nclflush size\t: 64\ncache_alignment\t: 64\n\n",
         tsc_khz * 2 / 1000, tsc_khz * 2 / 10 % 100);
@@ -904,9 +971,6 @@ static int generate(const struct proc_node *node, struct text *t)
         break;
     case NODE_CPU_STAT:
         generate_cpu_stat(t);
-        break;
-    case NODE_CPUINFO:
-        generate_cpuinfo(t);
         break;
     case NODE_FILESYSTEMS:
         add(t, "nodev\tproc\nnodev\ttmpfs\nnodev\tramfs\n");
@@ -987,6 +1051,31 @@ static void text_release(struct file *file)
     if (t)
         kfree(t->buf);
     kfree(t);
+}
+
+/* /proc/cpuinfo: a block per online CPU, formatted afresh by every read up to the offset,
+ * since the blocks of many CPUs do not fit in the one page a text file has. They never
+ * change, so reads in pieces fit together. */
+static ssize_t cpuinfo_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+{
+    (void)file;
+    char block[768];
+    uint64_t block_start = 0;
+    size_t copied = 0;
+    for (int i = 0; i < cpu_count && copied < n; i++) {
+        struct text t = {block, sizeof(block), 0};
+        add_cpuinfo_block(&t, i);
+        uint64_t block_end = block_start + t.length;
+        if (*offset < block_end) {
+            size_t from = *offset - block_start, count = MIN(n - copied, t.length - from);
+            if (copy_to_user((char *)user_buf + copied, block + from, count))
+                return -EFAULT;
+            copied += count;
+            *offset += count;
+        }
+        block_start = block_end;
+    }
+    return (ssize_t)copied;
 }
 
 /* /proc/N/cmdline and environ: the argument or environment strings, straight from the
@@ -1071,6 +1160,11 @@ static const struct file_ops text_ops = {
 
 static const struct file_ops memory_ops = {
     .read = memory_read,
+    .lseek = generic_file_lseek,
+};
+
+static const struct file_ops cpuinfo_ops = {
+    .read = cpuinfo_read,
     .lseek = generic_file_lseek,
 };
 

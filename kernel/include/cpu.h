@@ -90,6 +90,13 @@ struct cpu {
     bool online;                /* set by the CPU itself once it runs in the kernel */
     uint64_t gdt[GDT_ENTRIES];  /* this CPU's GDT: the shared segments and its TSS */
     struct tss tss;             /* rsp0 changes on every switch, by this CPU only */
+
+    /* This CPU's time by kind, for /proc/stat (cputime.c): touched only by this CPU,
+     * interrupts off; other CPUs read them while time_seq stays the same even number. */
+    uint64_t time_seq;  /* odd while this CPU charges time */
+    uint64_t user_ns;   /* running user code */
+    uint64_t system_ns; /* in the kernel for a process */
+    uint64_t idle_ns;   /* in its idle process */
 };
 
 extern struct cpu cpu0; /* the boot CPU's */

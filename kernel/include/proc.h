@@ -162,12 +162,17 @@ void vfork_release(struct proc *child); /* exec or exit of a vfork child: wake i
 void proc_dump_table(void); /* ^P: every process with every PID level */
 void rlimits_init(struct proc *p); /* the limits init starts with; fork copies them */
 
-/* CPU time (cputime.c). Interrupts off for the last three; the first two manage. */
+/* CPU time (cputime.c). Interrupts off for leave_kernel and charge_kernel; the others
+ * manage. */
 void cputime_enter_kernel(void);    /* from user mode: charge the user time */
 uint64_t cputime_of_current(void);  /* the current process's CPU time so far, ns */
 void cputime_leave_kernel(void);    /* back to user mode: charge the kernel time */
 void cputime_charge_kernel(struct proc *running); /* charge kernel time up to now */
-uint64_t cputime_idle_ns(void);     /* the CPU's idle time so far */
+struct cpu_times {
+    uint64_t user_ns, system_ns, idle_ns;
+};
+/* CPU c's time so far by kind; any CPU may ask. */
+void cputime_of_cpu(const struct cpu *c, struct cpu_times *times);
 
 /* clone(2) flags (Linux's values). */
 #define CSIGNAL 0x000000ff

@@ -125,6 +125,7 @@
 #define SYS_tkill 200
 #define SYS_time 201
 #define SYS_futex 202
+#define SYS_sched_setaffinity 203
 #define SYS_sched_getaffinity 204
 #define SYS_getdents64 217
 #define SYS_set_tid_address 218
@@ -242,7 +243,8 @@ long sys_clock_getres(int clock, void *user_ts);
 long sys_gettimeofday(void *user_tv, void *user_tz);
 long sys_time(int64_t *user_t);
 long sys_sched_yield(void);
-long sys_sched_getaffinity(int pid, size_t size, void *user_mask);
+long sys_sched_setaffinity(int pid, unsigned int size, const void *user_mask);
+long sys_sched_getaffinity(int pid, unsigned int size, void *user_mask);
 long sys_unshare(uint64_t flags);
 long sys_setns(int fd, int nstype);
 long sys_reboot(int magic1, int magic2, unsigned int cmd, void *user_arg);

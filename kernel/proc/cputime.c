@@ -4,8 +4,8 @@
  * There is no periodic tick to sample with, so time is measured: the clock is read at every
  * crossing (entry to the kernel from user mode, the way back, a switch) and the time since
  * the last crossing (cpu->time_mark) is charged to the running process, as user time when
- * it came from user mode and as system time otherwise. The idle process's system time is
- * the CPU's idle time.
+ * it came from user mode and as system time otherwise. Each CPU counts the same time by
+ * kind (user, system, idle: the idle process's system time) for /proc/stat.
  */
 #include "arch.h"
 #include "cpu.h"
@@ -14,32 +14,47 @@
 #include "signal.h"
 #include "x86.h"
 
-/* The time since the last crossing, which starts now. Interrupts are off. */
-static uint64_t take_elapsed(struct cpu *cpu)
+/* Charge the time since the last crossing, which starts now, to p (the running process)
+ * and to this CPU: as user time, or as kernel time, which for the idle process is the
+ * CPU's idle time. Interrupts are off. time_seq is odd while the CPU's counters change,
+ * so that another CPU reading them (cputime_of_cpu) sees all of a charge or none of it. */
+static void charge(struct cpu *cpu, struct proc *p, bool user)
 {
     uint64_t now = clock_monotonic_ns();
     uint64_t elapsed = now - cpu->time_mark;
+    __atomic_store_n(&cpu->time_seq, cpu->time_seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     cpu->time_mark = now;
-    return elapsed;
+    if (user) {
+        p->utime_ns += elapsed;
+        cpu->user_ns += elapsed;
+    } else {
+        p->stime_ns += elapsed;
+        if (p == cpu->idle)
+            cpu->idle_ns += elapsed;
+        else
+            cpu->system_ns += elapsed;
+    }
+    __atomic_store_n(&cpu->time_seq, cpu->time_seq + 1, __ATOMIC_RELEASE);
 }
 
 void cputime_enter_kernel(void)
 {
     push_off();
     struct cpu *cpu = this_cpu();
-    cpu->current->utime_ns += take_elapsed(cpu);
+    charge(cpu, cpu->current, true);
     pop_off();
 }
 
 void cputime_leave_kernel(void)
 {
     struct cpu *cpu = this_cpu();
-    cpu->current->stime_ns += take_elapsed(cpu);
+    charge(cpu, cpu->current, false);
 }
 
 void cputime_charge_kernel(struct proc *running)
 {
-    running->stime_ns += take_elapsed(this_cpu());
+    charge(this_cpu(), running, false);
 }
 
 uint64_t cputime_of_current(void)
@@ -51,15 +66,22 @@ uint64_t cputime_of_current(void)
     return total;
 }
 
-uint64_t cputime_idle_ns(void)
+/* A CPU that has nothing to do takes no interrupts (the timer is tickless), so its idle
+ * time since it last switched is added here. Retried while c charges time: a few
+ * instructions, with its interrupts off. */
+void cputime_of_cpu(const struct cpu *c, struct cpu_times *times)
 {
-    push_off();
-    struct cpu *cpu = this_cpu();
-    uint64_t idle = cpu->idle ? cpu->idle->stime_ns : 0;
-    if (cpu->current == cpu->idle)
-        idle += clock_monotonic_ns() - cpu->time_mark;
-    pop_off();
-    return idle;
+    uint64_t seq;
+    do {
+        seq = __atomic_load_n(&c->time_seq, __ATOMIC_ACQUIRE);
+        times->user_ns = c->user_ns;
+        times->system_ns = c->system_ns;
+        times->idle_ns = c->idle_ns;
+        uint64_t now = clock_monotonic_ns(), mark = c->time_mark;
+        if (c->current == c->idle && now > mark)
+            times->idle_ns += now - mark;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((seq & 1) || seq != __atomic_load_n(&c->time_seq, __ATOMIC_RELAXED));
 }
 
 /* ---- ITIMER_VIRTUAL and ITIMER_PROF ---- */

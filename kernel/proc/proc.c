@@ -183,14 +183,15 @@ static const char *state_name(const struct proc *p)
 }
 
 /* ^P on the console: the kernel's own view of every process, with its number at every
- * PID-namespace level (root first), its parent and its namespace. From the tty's
- * interrupt: proc_list_lock keeps every process on the list, and its numbers, alive. */
+ * PID-namespace level (root first), its parent, the CPU it runs or last ran on and its
+ * namespace. From the tty's interrupt: proc_list_lock keeps every process on the list, and
+ * its numbers, alive. */
 void proc_dump_table(void)
 {
     spin_lock(&proc_list_lock);
     struct proc *p;
-    console_printf("\n%-6s %-6s %-9s %-15s %-10s %s\n", "PID", "PPID", "STATE", "NAME", "PIDNS",
-           "NSPID (root .. own namespace)");
+    console_printf("\n%-6s %-6s %-9s %-3s %-15s %-10s %s\n", "PID", "PPID", "STATE", "CPU",
+                   "NAME", "PIDNS", "NSPID (root .. own namespace)");
     list_for_each_entry(p, &proc_list, all) {
         char chain[160];
         int len = 0;
@@ -199,9 +200,9 @@ void proc_dump_table(void)
                             p->pid->numbers[i].nr);
         chain[len] = 0;
         struct pid_ns *ns = proc_pid_ns(p);
-        console_printf("%-6d %-6d %-9s %-15s %-10lu %s (level %d)\n", proc_root_pid(p),
-               p->parent ? proc_root_pid(p->parent) : 0, state_name(p), p->name, ns->inum,
-               chain, ns->level);
+        console_printf("%-6d %-6d %-9s %-3d %-15s %-10lu %s (level %d)\n", proc_root_pid(p),
+               p->parent ? proc_root_pid(p->parent) : 0, state_name(p), p->cpu, p->name,
+               ns->inum, chain, ns->level);
     }
     spin_unlock(&proc_list_lock);
 }

@@ -497,16 +497,38 @@ long sys_times(void *user_buf)
     return (long)NS_TO_CLOCK_T(clock_monotonic_ns());
 }
 
-long sys_sched_getaffinity(int pid, size_t size, void *user_mask)
+/* A CPU mask in the kernel is one uint64_t (smp.h): Linux's cpumask_size() for nest. */
+#define KERNEL_MASK_SIZE sizeof(uint64_t)
+
+/* sched_setaffinity(2): the user's mask is read up to the kernel's size (a shorter one is
+ * zero-extended, the rest of a longer one ignored, as on Linux); p may then run only on the
+ * CPUs in it that run processes: -EINVAL if there are none. */
+long sys_sched_setaffinity(int pid, unsigned int size, const void *user_mask)
 {
-    if (!proc_or_self(pid))
-        return -ESRCH;
-    if (size < 8 || (size & 7))
-        return -EINVAL;
-    uint64_t mask = cpus_scheduling_mask; /* every process may run on every CPU that schedules */
-    if (copy_to_user(user_mask, &mask, sizeof(mask)) < 0)
+    uint64_t mask = 0;
+    if (copy_from_user(&mask, user_mask, size < KERNEL_MASK_SIZE ? size : KERNEL_MASK_SIZE) < 0)
         return -EFAULT;
-    return sizeof(mask);
+    struct proc *p = proc_or_self(pid);
+    if (!p)
+        return -ESRCH;
+    return sched_set_affinity(p, mask);
+}
+
+/* sched_getaffinity(2): the raw call returns the bytes it wrote, the kernel's mask size; the
+ * user's buffer must hold that many and be a whole number of longs. cpus_allowed is read
+ * without sched_lock: it is one word, and its one writer, sched_setaffinity, runs under the
+ * klock, which we hold. */
+long sys_sched_getaffinity(int pid, unsigned int size, void *user_mask)
+{
+    if (size < KERNEL_MASK_SIZE || size % sizeof(long))
+        return -EINVAL;
+    struct proc *p = proc_or_self(pid);
+    if (!p)
+        return -ESRCH;
+    uint64_t mask = p->cpus_allowed & cpus_scheduling_mask;
+    if (copy_to_user(user_mask, &mask, KERNEL_MASK_SIZE) < 0)
+        return -EFAULT;
+    return KERNEL_MASK_SIZE;
 }
 
 #define PRIO_PROCESS 0

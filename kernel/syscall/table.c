@@ -35,7 +35,7 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(rt_sigpending), ENTRY(rt_sigsuspend), ENTRY(sigaltstack), ENTRY(getpriority),
     ENTRY(setpriority), ENTRY(prctl), ENTRY(arch_prctl),
     ENTRY(setrlimit), ENTRY(sync), ENTRY(mount), ENTRY(umount2), ENTRY(reboot), ENTRY(gettid),
-    ENTRY(tkill), ENTRY(time), ENTRY(futex), ENTRY(sched_getaffinity), ENTRY(getdents64),
+    ENTRY(tkill), ENTRY(time), ENTRY(futex), ENTRY(sched_setaffinity), ENTRY(sched_getaffinity), ENTRY(getdents64),
     ENTRY(set_tid_address), ENTRY(timer_create), ENTRY(timer_settime), ENTRY(timer_gettime),
     ENTRY(timer_getoverrun), ENTRY(timer_delete), ENTRY(clock_gettime), ENTRY(clock_getres), ENTRY(clock_nanosleep),
     ENTRY(exit_group), ENTRY(tgkill), ENTRY(openat), ENTRY(mkdirat), ENTRY(fchownat),

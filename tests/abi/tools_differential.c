@@ -1,10 +1,12 @@
 // ABI: pidns
-// tools_differential.c - nest's own tools (grep, wc, head, sleep, ps, pgrep, pkill) run on the
+// tools_differential.c - nest's own tools (grep, wc, head, sleep, ps, pgrep, pkill, taskset) on the
 // same input on Linux and on nest: their output and exit codes must agree. On Linux the tools
 // are the build's userland binaries (build/userland/, found beside build/abi/), on nest /bin's.
 // Runs in a fresh PID namespace so that ps -e and pgrep list the same small PIDs on both.
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <libgen.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +103,33 @@ static void pgrep_and_pkill(void)
     RUN(NULL, "pkill", "sleep");
 }
 
+/* taskset on a sleep, pinned to CPU 0 first so that every mask shown (and ps's PSR) is the
+ * same on any number of CPUs: show, set, errors, and a program run with a mask. */
+static void taskset_on_a_sleep(void)
+{
+    cpu_set_t cpu0;
+    CPU_ZERO(&cpu0);
+    CPU_SET(0, &cpu0);
+    sched_setaffinity(0, sizeof(cpu0), &cpu0);
+    pid_t sleeper = start_sleep();
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", sleeper);
+    RUN(NULL, "taskset", "-p", pid);
+    RUN(NULL, "ps", "-o", "pid,psr,comm", "-p", pid);
+    RUN(NULL, "taskset", "-c", "-p", pid);
+    RUN(NULL, "taskset", "-p", "0x1", pid);
+    RUN(NULL, "taskset", "-pc", "0", pid);
+    RUN(NULL, "taskset", "-p", "0", pid);
+    RUN(NULL, "taskset", "-p", "zz", pid);
+    RUN(NULL, "taskset", "-cp", "0-", pid);
+    RUN(NULL, "taskset", "-p", "nonsense");
+    RUN(NULL, "taskset", "-p", "99999");
+    RUN(NULL, "taskset", "1");
+    RUN(NULL, "taskset", "1", "/bin/no-such-program");
+    kill(sleeper, SIGKILL);
+    waitpid(sleeper, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -127,6 +156,7 @@ int main(int argc, char **argv)
     RUN(NULL, "sleep");
     RUN(NULL, "ps", "-e", "-o", "pid,ppid,comm");
     pgrep_and_pkill();
+    taskset_on_a_sleep();
     unlink(text);
     return 0;
 }

@@ -33,7 +33,7 @@ def test_backspace_and_kill_line_edit_the_line_before_the_program_sees_it(nest):
 
 def test_ctrl_p_prints_the_kernel_process_table(nest):
     nest.send("\x10")
-    nest.expect(r"PID\s+PPID\s+STATE\s+NAME")
-    nest.expect(r"\n1\s+0\s+\S+\s+init")
+    nest.expect(r"PID\s+PPID\s+STATE\s+CPU\s+NAME")
+    nest.expect(r"\n1\s+0\s+\S+\s+\d+\s+init")
     nest.send("\r")
     nest.wait_for_prompt(timeout=10)

@@ -83,11 +83,11 @@ def test_kps_fork_breakpoint_and_user_symbols():
         nest.run("sleep 100 &")
         gdb = Gdb(port)
         out = gdb.command("kps")
-        names = re.findall(r"^\d+\s+\d+\s+\S+\s+(\S+)", out, re.M)
+        names = re.findall(r"^\d+\s+\d+\s+\S+\s+\d+\s+(\S+)", out, re.M)
         for name in ("init", "sh", "sleep"):
             assert name in names, "kps did not list %s:\n%s" % (name, out)
         assert "process table" in gdb.command("help kps")
-        sleep_pid = re.search(r"^(\d+)\s+\d+\s+\S+\s+sleep", out, re.M).group(1)
+        sleep_pid = re.search(r"^(\d+)\s+\d+\s+\S+\s+\d+\s+sleep", out, re.M).group(1)
         bt = gdb.command("kbt " + sleep_pid)
         assert "schedule" in bt and "sys_nanosleep" in bt, "kbt of a sleeping sleep:\n" + bt
         assert "level 0" in gdb.command("kns")

@@ -21,7 +21,7 @@ def nest():
 
 def test_nest_programs_are_not_replaced_by_busybox_links(nest):
     for program in ("ps", "pstree", "unshare", "nsenter", "kill", "sh", "grep", "cat", "ls",
-                    "pgrep"):
+                    "pgrep", "taskset"):
         out = nest.run("[ -L /bin/%s ] && echo link || echo own" % program)
         assert out == "own", "/bin/%s should be nest's own program, got %r" % (program, out)
     assert nest.run("readlink /bin/tail") == "busybox"

@@ -1,8 +1,9 @@
 """gdb commands that read nest's own tables (loaded by tools/gdb/nest.gdb).
 
-  kps            the process table: PID at every namespace level, parent, state, name
-  kcurrent       the running process and its user registers (saved at its last trap, or
-                 the CPU's own while syscall_entry has not saved them yet)
+  kps            the process table: PID at every namespace level, parent, state, CPU, name
+  kcurrent       the process running on the selected CPU (gdb thread) and its user registers
+                 (saved at its last trap, or the CPU's own while syscall_entry has not saved
+                 them yet)
   kbt PID        kernel backtrace of a process that is not running (PID in the root namespace)
   kns            the PID namespace tree: level, id, init, member count
   kuser PROGRAM  load build/userland/PROGRAM's symbols (static ELF: at their link addresses)
@@ -65,8 +66,24 @@ def own_ns(p):
     return pid["numbers"][int(pid["level"])]["ns"]
 
 
+def online_cpus():
+    """Each online CPU's struct cpu, by index (cpus[] in smp.c)."""
+    return [gdb.parse_and_eval("cpus[%d]" % i) for i in range(int(gdb.parse_and_eval("cpu_count")))]
+
+
+def selected_cpu():
+    """The struct cpu of the CPU that gdb's selected thread is: the one its %gs base points
+    at (in user mode, swapgs left it in KERNEL_GS_BASE). cpu0 while %gs is not set up yet."""
+    areas = {int(c): c for c in online_cpus()}
+    for register in ("$gs_base", "$k_gs_base"):
+        area = areas.get(int(gdb.parse_and_eval(register)) & (2**64 - 1))
+        if area is not None:
+            return area
+    return gdb.parse_and_eval("&cpu0")
+
+
 def state_name(p):
-    if int(p) == int(gdb.parse_and_eval("cpu0.current")):
+    if any(int(p) == int(c["current"]) for c in online_cpus()):
         return "running"
     return STATES.get(int(p["state"]), "?")
 
@@ -80,13 +97,15 @@ def find_proc(root_pid):
 
 
 class KPs(gdb.Command):
-    """kps: nest's process table with every PID-namespace level (root first)."""
+    """kps: nest's process table with every PID-namespace level (root first) and the CPU each
+    process runs on, or ran on last."""
 
     def __init__(self):
         super().__init__("kps", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
-        print("%-6s %-6s %-9s %-15s %-12s %s" % ("PID", "PPID", "STATE", "NAME", "PIDNS", "NSPID"))
+        print("%-6s %-6s %-9s %-3s %-15s %-12s %s" % ("PID", "PPID", "STATE", "CPU", "NAME", "PIDNS",
+                                                      "NSPID"))
         unnumbered = 0
         for p in all_procs():
             chain = pid_chain(p)
@@ -96,8 +115,8 @@ class KPs(gdb.Command):
             parent = p["parent"]
             ppid = pid_chain(parent)[0] if int(parent) and pid_chain(parent) else 0
             ns = own_ns(p)
-            print("%-6d %-6d %-9s %-15s %-12s %s" % (
-                chain[0] if chain else 0, ppid, state_name(p), p["name"].string(),
+            print("%-6d %-6d %-9s %-3d %-15s %-12s %s" % (
+                chain[0] if chain else 0, ppid, state_name(p), int(p["cpu"]), p["name"].string(),
                 "%d/L%d" % (int(ns["inum"]), int(ns["level"])) if ns else "-",
                 ",".join(str(n) for n in chain)))
         if unnumbered:
@@ -124,20 +143,21 @@ def syscall_frame_pending():
     return False
 
 
-def registers_at_syscall_entry():
+def registers_at_syscall_entry(cpu):
     """The user registers as the syscall instruction left them, read from the CPU."""
     def reg(name):
         return int(gdb.parse_and_eval("$" + name)) & (2**64 - 1)
     regs = {name: reg(name) for name in USER_REGISTERS[3:18]}
     rsp = reg("rsp")
     regs.update(rip=reg("rcx"), rflags=reg("r11"), cs=0x23, ss=0x1b, vector=256, error=reg("rax"),
-                rsp=rsp if rsp < USER_TOP else int(gdb.parse_and_eval("cpu0.user_rsp")))
+                rsp=rsp if rsp < USER_TOP else int(cpu["user_rsp"]))
     return regs
 
 
 class KCurrent(gdb.Command):
-    """kcurrent: the running process and its user registers, as saved at its last entry into
-    the kernel (or, stopped in syscall_entry before it saved them, as the CPU holds them)."""
+    """kcurrent: the process running on the selected CPU (gdb thread: "thread N" picks one)
+    and its user registers, as saved at its last entry into the kernel (or, stopped in
+    syscall_entry before it saved them, as the CPU holds them)."""
 
     def __init__(self):
         super().__init__("kcurrent", gdb.COMMAND_USER)
@@ -145,13 +165,17 @@ class KCurrent(gdb.Command):
     def invoke(self, arg, from_tty):
         if not kernel_memory_readable():
             raise gdb.GdbError(NOT_LOADED)
-        p = gdb.parse_and_eval("cpu0.current")
+        cpu = selected_cpu()
+        p = cpu["current"]
+        if int(p) == 0 and int(cpu["index"]) > 0:
+            print("cpu%d runs no process: it is parked or still starting" % int(cpu["index"]))
+            return
         if int(p) == 0:
             print("no process yet: the kernel is still booting (kmain's start_init makes PID 1)")
             return
         chain = pid_chain(p)
-        print("current: %s, NSpid %s, state %s" % (p["name"].string(),
-              ",".join(map(str, chain)) or "-", state_name(p)))
+        print("current: %s, NSpid %s, state %s, on cpu%d" % (p["name"].string(),
+              ",".join(map(str, chain)) or "-", state_name(p), int(cpu["index"])))
         tf = p["tf"]
         if int(tf) == 0:
             print("(the idle process has no user registers)")
@@ -159,7 +183,7 @@ class KCurrent(gdb.Command):
         if syscall_frame_pending():
             print("(in syscall_entry, before the trap frame is saved: the CPU's registers; "
                   "rip is rcx, rflags is r11)")
-            regs = registers_at_syscall_entry()
+            regs = registers_at_syscall_entry(cpu)
         else:
             regs = {r: int(tf[r]) & (2**64 - 1) for r in USER_REGISTERS}
         for i in range(0, len(USER_REGISTERS), 4):
@@ -184,8 +208,10 @@ class KBt(gdb.Command):
         p = find_proc(int(arg))
         if p is None:
             raise gdb.GdbError("no process %s" % arg)
-        if int(p) == int(gdb.parse_and_eval("cpu0.current")):
-            print("process %s is running: use bt" % arg)
+        running = [int(c["index"]) for c in online_cpus() if int(c["current"]) == int(p)]
+        if running:
+            print("process %s is running on cpu%d: use bt in that CPU's thread (see kcpus)"
+                  % (arg, running[0]))
             return
         ctx = p["context"]
         rip, rbp = int(ctx["rip"]), int(ctx["rbp"])
