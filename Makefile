@@ -58,7 +58,8 @@ help:
 	@echo "make            build build/kernel.elf, build/initramfs.cpio, build/nest.iso"
 	@echo "make run        boot the ISO in QEMU (BIOS), serial console on this terminal"
 	@echo "make rootfs     build/debian.cpio from Debian packages (tools/debian-packages.txt)"
-	@echo "make run ROOTFS=debian   boot nest into Debian's bash (nest's programs in /nest/bin)"
+	@echo "make run ROOTFS=debian   boot nest into Debian's bash (nest's programs in /nest/bin),"
+	@echo "                by QEMU's -kernel (Multiboot1): no GRUB, a 1 s boot"
 	@echo "make run-uefi   the same ISO under UEFI firmware (OVMF), through GRUB"
 	@echo "make run-efi    boot build/nest-efi.img with nest's own UEFI loader (no GRUB)"
 	@echo "make run-gui    like run, with a QEMU window showing nest's screen console"
@@ -206,7 +207,8 @@ compile_commands.json: Makefile $(KERNEL_C)
 BUILD_ALL = @$(MAKE) --no-print-directory all
 
 # ROOTFS=debian boots without GRUB, by QEMU's -kernel: GRUB under TCG reads the 31 MiB image
-# through BIOS disk calls for about 6 s, QEMU copies it in through fw_cfg in a tenth of one.
+# through BIOS disk calls for 6 s or more, QEMU copies it in through fw_cfg at once
+# (docs/performance.md, "Boot with the Debian image").
 run: deps
 	$(BUILD_ALL)
 ifeq ($(ROOTFS),debian)
