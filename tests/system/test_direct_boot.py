@@ -26,7 +26,7 @@ def test_direct_boot_gets_cmdline_memory_map_modules_and_acpi():
         assert "leak_fork" in nest.run("ls /tests"), "the second module (/tests) was not unpacked"
         assert nest.run("echo one two three | grep -c two") == "1", "the shell does not work"
         console = nest.console()
-        assert re.search(r"acpi: MADT lists 1 CPU", console), \
+        assert re.search(r"acpi: MADT lists \d+ CPU", console), \
             "no ACPI tables found without an RSDP from the loader:\n" + console[-2000:]
         nest.send("poweroff\n")
         assert nest.wait_exit(timeout=60) == 33, "nest did not power off"
