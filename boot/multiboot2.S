@@ -1,9 +1,11 @@
 /* multiboot2.S - the first instructions nest runs.
  *
  * GRUB loads kernel.elf, finds the Multiboot2 header below and jumps to _start32 in 32-bit
- * protected mode with paging off. We switch on long mode with static page tables, move to the
- * higher half and call boot_entry() in C. nest's own UEFI loader enters at efi_entry64
- * instead (the ELF entry point), already in long mode. Both end up at enter_kernel.
+ * protected mode with paging off. QEMU's direct kernel boot (-kernel) reads the Multiboot1
+ * header instead and jumps to the same _start32 in the same state. We switch on long mode
+ * with static page tables, move to the higher half and call boot_entry() in C. nest's own
+ * UEFI loader enters at efi_entry64 instead (the ELF entry point), already in long mode.
+ * All end up at enter_kernel.
  */
 #include "layout.h"
 
@@ -16,7 +18,7 @@
 #define V2P(x) ((x) - KERNEL_VMA)
 
 /* ---- The Multiboot2 header: GRUB searches the first 32 KiB of the file for it. ---- */
-    .section .multiboot2, "a"
+    .section .multiboot, "a"
     .balign 8
 mb2_header:
     .long MB2_MAGIC
@@ -43,13 +45,35 @@ mb2_header:
     .long 8
 mb2_header_end:
 
-/* ---- 32-bit entry from GRUB: eax = magic, ebx = physical address of the information. ---- */
+/* ---- The Multiboot1 header, for QEMU's -kernel: QEMU searches the first 8 KiB for it. ----
+ * QEMU loads only 32-bit ELF files by their program headers; a 64-bit one it loads by the
+ * addresses below (flag 16, the "a.out kludge"): it copies the file from the byte that
+ * holds _kernel_start up to _load_end as one block to V2P(_kernel_start) and zeroes up to
+ * _kernel_end. That works because linker.ld keeps the file a flat image of memory there. */
+#define MB1_MAGIC 0x1badb002
+#define MB1_PAGE_ALIGN_MODULES (1 << 0)
+#define MB1_MEMORY_INFO (1 << 1)       /* ask for the memory map */
+#define MB1_LOAD_ADDRESSES (1 << 16)   /* the addresses below are valid: use them */
+#define MB1_FLAGS (MB1_PAGE_ALIGN_MODULES | MB1_MEMORY_INFO | MB1_LOAD_ADDRESSES)
+    .balign 4
+mb1_header:
+    .long MB1_MAGIC
+    .long MB1_FLAGS
+    .long -(MB1_MAGIC + MB1_FLAGS)      /* checksum: the three add up to 0 */
+    .long V2P(mb1_header)               /* where this header lands: fixes the file offset */
+    .long V2P(_kernel_start)            /* load from here ... */
+    .long V2P(_load_end)                /* ... to the end of .data (what the file holds) */
+    .long V2P(_kernel_end)              /* zeroed up to here: .bss */
+    .long V2P(_start32)                 /* entry, as in the Multiboot2 header */
+
+/* ---- 32-bit entry from GRUB or QEMU: eax = magic (Multiboot2 or Multiboot1), ebx = the
+ * physical address of the information. ---- */
     .section .text.boot, "ax"
     .code32
     .globl _start32
 _start32:
     cli
-    mov %eax, %edi                      /* first C argument: the Multiboot2 magic */
+    mov %eax, %edi                      /* first C argument: the Multiboot magic */
     mov %ebx, %esi                      /* second C argument: the information's address */
     mov $V2P(boot_stack_top), %esp      /* a stack, at its physical address */
 

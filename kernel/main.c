@@ -1,6 +1,6 @@
 /* main.c - from the boot path to the first process.
  *
- * boot_entry() is called by boot/multiboot2.S (both boot paths) with the boot loader's
+ * boot_entry() is called by boot/multiboot2.S (every boot path) with the boot loader's
  * magic number and the physical address of its information. It turns that into a struct
  * boot_info and calls kmain(), which brings the subsystems up in dependency order and
  * starts init.
@@ -16,6 +16,7 @@
 #include "lockcheck.h"
 #include "log.h"
 #include "mm.h"
+#include "multiboot1.h"
 #include "multiboot2.h"
 #include "pid.h"
 #include "printk.h"
@@ -142,6 +143,9 @@ __noreturn void boot_entry(uint64_t magic, uint64_t info_phys)
         memcpy(&boot_info, P2V(info_phys), sizeof(boot_info));
         boot_info.loader = "nest-efi";
         boot_info.cmdline[sizeof(boot_info.cmdline) - 1] = 0;
+    } else if (magic == MULTIBOOT1_BOOTLOADER_MAGIC) {
+        /* Everything it points at is copied into boot_info: nothing of it to keep. */
+        error = multiboot1_parse(magic, info_phys, P2V(0), &boot_info);
     } else {
         error = multiboot2_parse(magic, P2V(info_phys), info_phys, &boot_info);
         boot_info_phys = info_phys;

@@ -11,5 +11,6 @@ BENCH_MEMORY ?= 1G
 
 .PHONY: bench
 bench: deps
-	@$(MAKE) --no-print-directory LOCKCHECK=0 $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/userland/bench
+	@$(MAKE) --no-print-directory LOCKCHECK=0 $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio \
+		$(BUILD)/userland/bench $(BUILD)/debian.cpio
 	$(Q)$(PYTHON) tools/bench.py --build $(BUILD) --memory $(BENCH_MEMORY)

@@ -2,15 +2,21 @@
 # qemu.sh - boot nest in QEMU with the serial console on this terminal.
 #   tools/qemu.sh --iso build/nest.iso [--uefi] [--efi-image IMG] [--memory 512M]
 #                 [--accel tcg|kvm] [--smp N] [--gui] [--gdb PORT] [--timeout SECONDS]
+#   tools/qemu.sh --kernel build/kernel.elf --initrd A.cpio[,B.cpio] --append CMDLINE ...
+# --kernel boots without GRUB: QEMU loads kernel.elf by its Multiboot1 header and the
+# modules through fw_cfg (docs/ARCHITECTURE.md, "Boot").
 # It first says how to leave QEMU and which keys QEMU keeps. QEMU always runs under a
 # timeout (default 4 hours for interactive use). The guest's power-off through the
 # isa-debug-exit device (status 33) counts as a clean exit (0).
 set -eu
-iso="" efi_image="" memory=512M accel=tcg smp=1 uefi=0 gui=0 gdb="" limit=14400
+iso="" efi_image="" kernel="" initrd="" append="" memory=512M accel=tcg smp=1 uefi=0 gui=0 gdb="" limit=14400
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2; shift ;;
     --efi-image) efi_image=$2; uefi=1; shift ;;
+    --kernel) kernel=$2; shift ;;
+    --initrd) initrd=$2; shift ;;
+    --append) append=$2; shift ;;
     --memory) memory=$2; shift ;;
     --accel) accel=$2; shift ;;
     --smp) smp=$2; shift ;;
@@ -30,7 +36,12 @@ if [ "$accel" = tcg ] && [ "$smp" -gt 1 ]; then
 fi
 set -- -m "$memory" -accel "$accel_option" -smp "$smp" -net none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04
-if [ -n "$efi_image" ]; then
+if [ -n "$kernel" ]; then
+    set -- "$@" -kernel "$kernel" -append "$append"
+    if [ -n "$initrd" ]; then
+        set -- "$@" -initrd "$initrd"
+    fi
+elif [ -n "$efi_image" ]; then
     set -- "$@" -drive "format=raw,file=$efi_image"
 elif [ -n "$iso" ]; then
     set -- "$@" -cdrom "$iso" -boot d

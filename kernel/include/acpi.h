@@ -54,7 +54,8 @@ struct madt_info {
 
 extern struct madt_info acpi_madt;
 
-/* Find the root table from the RSDP at rsdp_phys and read the MADT into acpi_madt. */
+/* Find the root table from the RSDP at rsdp_phys (0: the loader gave none, search where a PC
+ * BIOS puts it) and read the MADT into acpi_madt. */
 void acpi_init(uint64_t rsdp_phys);
 /* The table with this 4-character signature and a correct checksum, or NULL. */
 const struct acpi_header *acpi_find_table(const char *signature);

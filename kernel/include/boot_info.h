@@ -1,8 +1,9 @@
 /* boot_info.h - what a boot path hands the kernel.
  *
- * Both boot paths (GRUB Multiboot2 in kernel/arch/x86_64/multiboot2.c, and nest's own
- * gnu-efi loader in boot/efi/) fill this one structure; nothing after kmain() ever looks at
- * a Multiboot2 or UEFI structure. Every address in it is a physical address.
+ * Every boot path (GRUB's Multiboot2 in kernel/arch/x86_64/multiboot2.c, QEMU's direct
+ * kernel boot with Multiboot1 in kernel/arch/x86_64/multiboot1.c, and nest's own gnu-efi
+ * loader in boot/efi/) fills this one structure; nothing after kmain() ever looks at a
+ * Multiboot or UEFI structure. Every address in it is a physical address.
  */
 #ifndef NEST_BOOT_INFO_H
 #define NEST_BOOT_INFO_H
@@ -22,6 +23,15 @@ enum boot_memory_type {
     BOOT_MEMORY_BAD = 5,      /* defective RAM */
 };
 
+/* Multiboot1, Multiboot2 and the BIOS's e820 map number memory types as the enum above does;
+ * a type none of them defines is memory not to touch. */
+static inline uint32_t boot_memory_type_e820(uint32_t firmware_type)
+{
+    if (firmware_type >= BOOT_MEMORY_USABLE && firmware_type <= BOOT_MEMORY_BAD)
+        return firmware_type;
+    return BOOT_MEMORY_RESERVED;
+}
+
 struct boot_memory_region {
     uint64_t base;   /* physical start */
     uint64_t length; /* bytes */
@@ -32,7 +42,7 @@ struct boot_memory_region {
 struct boot_module {
     uint64_t start; /* physical address of the first byte */
     uint64_t end;   /* physical address one past the last byte */
-    char name[BOOT_NAME_MAX]; /* the module's string (GRUB) or file name (EFI loader) */
+    char name[BOOT_NAME_MAX]; /* the module's string (GRUB, QEMU) or file name (EFI loader) */
 };
 
 struct boot_framebuffer {
@@ -44,14 +54,14 @@ struct boot_framebuffer {
 };
 
 struct boot_info {
-    const char *loader; /* "multiboot2" or "nest-efi"; a kernel-side string */
+    const char *loader; /* "multiboot2", "multiboot1" or "nest-efi"; a kernel-side string */
     uint32_t memory_region_count;
     struct boot_memory_region memory[BOOT_MAX_MEMORY_REGIONS];
     uint32_t module_count;
     struct boot_module modules[BOOT_MAX_MODULES];
     char cmdline[BOOT_CMDLINE_MAX];
     struct boot_framebuffer framebuffer;
-    uint64_t acpi_rsdp; /* physical address of the RSDP; 0 when unknown */
+    uint64_t acpi_rsdp; /* physical address of the RSDP; 0 when the loader gave none */
 };
 
 /* The gnu-efi loader's contract with the kernel.

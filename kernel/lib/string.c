@@ -3,18 +3,26 @@
  */
 #include "string.h"
 
+/* memset and memcpy move 8 bytes per step with rep stosq/movsq, then the last few bytes one
+ * at a time. Under QEMU's TCG each step costs about what a loop iteration costs, whatever its
+ * width, and boot with the 31 MiB Debian image zeroes and fills a ramfs page for every 4 KiB
+ * of it: byte steps took that unpacking from about 0.4 G to 1.5 G cycles. */
 void *memset(void *dst, int c, size_t n)
 {
-    unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
+    void *ret = dst;
+    size_t words = n / 8, bytes = n % 8;
+    uint64_t pattern = 0x0101010101010101ULL * (unsigned char)c; /* c in every byte */
+    __asm__ volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(bytes) : "a"(pattern) : "memory");
+    return ret;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+    size_t words = n / 8, bytes = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(bytes) : : "memory");
     return ret;
 }
 

@@ -66,8 +66,11 @@ class Nest:
     """One running nest. Use as a context manager, or call close()."""
 
     def __init__(self, cmdline=DEFAULT_CMDLINE, uefi=False, memory="512M", iso=None,
-                 disk=None, timeout=120, extra_args=(), smp=None, panic_expected=False):
-        """smp: QEMU's CPUs; by default NEST_SMP from the environment, else 1. More than one
+                 disk=None, timeout=120, extra_args=(), smp=None, panic_expected=False,
+                 direct_modules=None):
+        """Boots from an ISO made for cmdline (or iso, or the disk image disk); with
+        direct_modules, from build/kernel.elf by QEMU's -kernel with those cpio files.
+        smp: QEMU's CPUs; by default NEST_SMP from the environment, else 1. More than one
         run in parallel on the host (multi-threaded TCG)."""
         self.log_path = tempfile.mktemp(prefix="nest-console-", suffix=".log")
         smp = smp or int(os.environ.get("NEST_SMP", "1"))
@@ -75,7 +78,9 @@ class Nest:
         args = ["-m", memory, "-smp", str(smp), "-net", "none", "-display", "none",
                 "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                 "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-        if disk:
+        if direct_modules:
+            args += ["-kernel", KERNEL, "-initrd", ",".join(direct_modules), "-append", cmdline]
+        elif disk:
             args += ["-drive", "format=raw,file=" + disk]
         else:
             args += ["-cdrom", iso or iso_for(cmdline), "-boot", "d"]

@@ -155,6 +155,27 @@ static const struct acpi_header *find_root(const struct rsdp *rsdp)
     return root;
 }
 
+/* The first RSDP signature with a good checksum on a 16-byte boundary in [from, to), or 0. */
+static uint64_t scan_for_rsdp(uint64_t from, uint64_t to)
+{
+    for (uint64_t p = from; p + RSDP_V1_LENGTH <= to; p += 16) {
+        const struct rsdp *rsdp = P2V(p);
+        if (memcmp(rsdp->signature, "RSD PTR ", 8) == 0 && checksum_ok(rsdp, RSDP_V1_LENGTH))
+            return p;
+    }
+    return 0;
+}
+
+/* Where a PC BIOS leaves the RSDP (ACPI 6.5, section 5.2.5.1): in the first KiB of the EBDA,
+ * whose segment the BIOS data area holds at 0x40e, or in the BIOS ROM at 0xe0000..0xfffff.
+ * Multiboot1 passes no RSDP, so a kernel that QEMU's -kernel started looks there. */
+static uint64_t search_bios_for_rsdp(void)
+{
+    uint64_t ebda = (uint64_t)*(const uint16_t *)P2V(0x40e) << 4;
+    uint64_t found = ebda ? scan_for_rsdp(ebda, ebda + 1024) : 0;
+    return found ? found : scan_for_rsdp(0xe0000, 0x100000);
+}
+
 static void report_madt(const struct madt_info *m)
 {
     char line[160];
@@ -180,6 +201,8 @@ static void report_madt(const struct madt_info *m)
 
 void acpi_init(uint64_t rsdp_phys)
 {
+    if (!rsdp_phys)
+        rsdp_phys = search_bios_for_rsdp();
     if (rsdp_phys)
         root_table = find_root(P2V(rsdp_phys));
     if (!root_table) {

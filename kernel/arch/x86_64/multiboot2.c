@@ -47,22 +47,6 @@ struct mb2_framebuffer {
     uint8_t red_position, red_size, green_position, green_size, blue_position, blue_size;
 } __attribute__((packed));
 
-static uint32_t memory_type(uint32_t mb2_type)
-{
-    switch (mb2_type) {
-    case 1:
-        return BOOT_MEMORY_USABLE;
-    case 3:
-        return BOOT_MEMORY_ACPI;
-    case 4:
-        return BOOT_MEMORY_NVS;
-    case 5:
-        return BOOT_MEMORY_BAD;
-    default:
-        return BOOT_MEMORY_RESERVED;
-    }
-}
-
 static void parse_memory_map(const struct mb2_memory_map *m, struct boot_info *bi)
 {
     if (m->entry_size < sizeof(struct mb2_memory_entry))
@@ -74,7 +58,7 @@ static void parse_memory_map(const struct mb2_memory_map *m, struct boot_info *b
         if (bi->memory_region_count == BOOT_MAX_MEMORY_REGIONS)
             return;
         bi->memory[bi->memory_region_count++] = (struct boot_memory_region){
-            .base = e->base, .length = e->length, .type = memory_type(e->type)};
+            .base = e->base, .length = e->length, .type = boot_memory_type_e820(e->type)};
     }
 }
 
