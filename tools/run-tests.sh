@@ -18,6 +18,15 @@ results=$BUILD/test-results${SMP:+-smp$SMP}
 rm -rf "$results"
 mkdir -p "$results"
 counted=        # logs whose PASS and FAIL lines count
+started=$(date +%s)
+
+# "== TITLE", after the previous suite's time (host seconds: for keeping make test short).
+suite() {
+    now=$(date +%s)
+    [ -n "${title:-}" ] && echo "   ($title: $((now - started)) s)"
+    started=$now title=$1
+    echo "== $1"
+}
 
 system_tests() {
     $PYTHON -m pytest -q -p no:cacheprovider -o junit_family=xunit2 \
@@ -26,24 +35,24 @@ system_tests() {
 }
 
 if [ -z "$SMP" ]; then
-    echo "== unit tests (host)"
+    suite "unit tests (host)"
     tests/unit/run.sh "$BUILD" | tee "$results/unit.log"
 
-    echo "== ABI tests (the same binaries on Linux and on nest), nest on 1 CPU"
+    suite "ABI tests (the same binaries on Linux and on nest), nest on 1 CPU"
     NEST_SMP=1 $PYTHON tests/abi/run.py --build "$BUILD" | tee "$results/abi.log"
 
-    echo "== ABI tests, nest on 4 CPUs"
+    suite "ABI tests, nest on 4 CPUs"
     NEST_SMP=4 $PYTHON tests/abi/run.py --build "$BUILD" | tee "$results/abi-smp4.log"
     counted="$results/unit.log $results/abi.log $results/abi-smp4.log"
 
-    echo "== system tests (QEMU)"
+    suite "system tests (QEMU)"
     system_tests
 else
     export NEST_SMP=$SMP
-    echo "== system tests (QEMU), nest on $SMP CPUs unless a test says"
+    suite "system tests (QEMU), nest on $SMP CPUs unless a test says"
     system_tests
 
-    echo "== the labs' grading (reference solutions), nest on $SMP CPUs unless a test says"
+    suite "the labs' grading (reference solutions), nest on $SMP CPUs unless a test says"
     $PYTHON tests/labs/run.py --build "$BUILD" $($PYTHON tools/lab.py list) \
         > "$results/labs.out" 2>&1
     graded=$?
@@ -59,6 +68,7 @@ else
     counted="$results/labs.log"
 fi
 
+suite "summary"
 passed=0 failed=0
 for log in $counted; do
     p=$(grep -c '^PASS ' "$log" || true)

@@ -24,6 +24,7 @@
 #define PROC_READS 4     /* /proc/PID files read per round */
 #define MAX_REPORTED 5   /* failures a worker describes; it counts the rest */
 #define PROGRESS_ROUNDS 5 /* a worker says how far it got every this many rounds */
+#define ROUND_OPERATIONS 7 /* the operations of one round (worker's loop) */
 
 static int worker_id;
 static long ops, errors;
@@ -362,7 +363,7 @@ static int worker(int cpu, int rounds, int start_fd)
         pid_namespace();
         mount_namespace(round);
         proc_reads(&seed);
-        ops += 7;
+        ops += ROUND_OPERATIONS;
         if ((round + 1) % PROGRESS_ROUNDS == 0 && round + 1 < rounds)
             say("round %d", round + 1); /* progress: a hung kernel shows as silence */
     }
@@ -402,7 +403,7 @@ int main(int argc, char **argv)
     close(start[0]);
     close(start[1]); /* the workers' reads end: go */
     for (int cpu = 0; cpu < cpus; cpu++) {
-        int status;
+        int status = 0;
         if (workers[cpu] <= 0)
             continue;
         if (waitpid(workers[cpu], &status, 0) != workers[cpu] || !WIFEXITED(status) ||
