@@ -204,7 +204,8 @@ def boots():
         # Both kernels at once: the results do not depend on time, and Linux under TCG is slow.
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             nest = pool.submit(boot, bench, bench.qemu_command(
-                "1G", BOOT_LIMIT, ["-cdrom", iso, "-boot", "d"]),
+                "1G", BOOT_LIMIT, ["-cdrom", iso, "-boot", "d"],
+                smp=int(os.environ.get("NEST_SMP", "1"))),
                 os.path.join(BUILD, "debian-nest.log"))
             linux = pool.submit(boot, bench, bench.qemu_command(
                 "1G", BOOT_LIMIT, ["-kernel", vmlinuz, "-initrd", initrd, "-append",
