@@ -48,7 +48,7 @@ NEST_TEST_BIN := $(addprefix $(BUILD)/nest-tests/,$(NEST_TEST_PROGRAMS))
 LAB_TEST_SOURCES := $(wildcard tests/labs/*/*.c)
 LAB_TEST_BIN := $(addprefix $(BUILD)/lab-tests/,$(basename $(notdir $(LAB_TEST_SOURCES))))
 
-.PHONY: rootfs all run run-uefi run-efi run-gui gdb gdb-uefi test unit-test system-test abi-test \
+.PHONY: rootfs all run run-uefi run-efi run-gui gdb gdb-uefi test test-smp unit-test system-test abi-test \
 	bench deps clean help iso labs grade handout regrade labcheck
 all: $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/tests.cpio $(BUILD)/nest.iso \
 	$(BUILD)/nest-efi.img \
@@ -66,6 +66,7 @@ help:
 	@echo "make gdb        QEMU paused with a gdb stub, gdb stopped at kmain"
 	@echo "make gdb-uefi   the same under UEFI firmware"
 	@echo "make test       unit, ABI and system tests; last line: N passed, N failed"
+	@echo "make test-smp   the system tests and the labs' grading on 4 CPUs (same last line)"
 	@echo "make unit-test, make abi-test, make system-test: one part of make test"
 	@echo "make bench      nest and Linux side by side in the same QEMU (docs/performance.md)"
 	@echo "make iso        only build/nest.iso"
@@ -245,6 +246,12 @@ test: deps
 	$(BUILD_ALL)
 	@$(MAKE) --no-print-directory $(BUILD)/debian.cpio
 	@tools/run-tests.sh
+
+# The system tests and the labs' grading again, nest on 4 CPUs (CI runs it after make test).
+test-smp: deps
+	$(BUILD_ALL)
+	@$(MAKE) --no-print-directory $(BUILD)/debian.cpio
+	@tools/run-tests.sh --smp 4
 
 # One part of make test each (their output, not the summary line).
 unit-test:

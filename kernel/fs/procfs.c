@@ -848,17 +848,20 @@ static void generate_cpu_stat(struct text *t)
     add(t, "softirq 0 0 0 0 0 0 0 0 0 0 0\n");
 }
 
-/* /proc/meminfo: the frame allocator's totals, in Linux's layout. */
+/* /proc/meminfo: the frame allocator's totals, in Linux's layout. Slab (all of it
+ * unreclaimable) is the frames kmalloc has carved: they are not free, and never will be. */
 static void generate_meminfo(struct text *t)
 {
     uint64_t kb_per_frame = PAGE_SIZE / 1024;
     uint64_t total = frames_total() * kb_per_frame, free = frames_free() * kb_per_frame;
+    uint64_t slab = heap_frames() * kb_per_frame;
     add(t, "%-16s%8lu kB\n%-16s%8lu kB\n%-16s%8lu kB\n", "MemTotal:", total, "MemFree:", free,
         "MemAvailable:", free);
     add(t, "%-16s%8lu kB\n%-16s%8lu kB\n%-16s%8lu kB\n%-16s%8lu kB\n", "Buffers:", 0UL,
         "Cached:", 0UL, "SwapCached:", 0UL, "SwapTotal:", 0UL);
     add(t, "%-16s%8lu kB\n%-16s%8lu kB\n%-16s%8lu kB\n", "SwapFree:", 0UL, "Shmem:", 0UL,
-        "SReclaimable:", 0UL);
+        "Slab:", slab);
+    add(t, "%-16s%8lu kB\n%-16s%8lu kB\n", "SReclaimable:", 0UL, "SUnreclaim:", slab);
 }
 
 /* nest keeps no load average; the runnable and total counts and the reader's namespace's

@@ -150,5 +150,6 @@ void heap_init(void);
 void *kmalloc(size_t size); /* up to PAGE_SIZE bytes; NULL when memory is out */
 void *kzalloc(size_t size);
 void kfree(void *p);
+uint64_t heap_frames(void); /* frames carved into blocks: the heap never gives them back */
 
 #endif

@@ -10,6 +10,9 @@
  * calls take no shared lock (issue 16). kmalloc and kfree are called in process context only
  * (no interrupt handler allocates); a CPU's cache is used with interrupts off all the same,
  * which keeps the process on this CPU while it does.
+ *
+ * A carved frame stays the heap's for good, its blocks free or not: the heap grows to the
+ * most it ever held at once, and /proc/meminfo's Slab line says how far (heap_frames).
  */
 #include "cpu.h"
 #include "mm.h"
@@ -39,6 +42,7 @@ struct free_block {
 
 static struct spinlock heap_lock = SPINLOCK_INIT("heap", RANK_HEAP);
 static struct free_block *free_lists[CLASS_COUNT]; /* heap_lock */
+static uint64_t carved_frames;                     /* heap_lock: frames carve() took */
 
 #define CACHE_MAX 16  /* blocks of one class a CPU keeps at most */
 #define CACHE_BATCH 8 /* blocks moved at once between a cache and free_lists */
@@ -55,6 +59,7 @@ void heap_init(void)
 {
     memset(free_lists, 0, sizeof(free_lists));
     memset(caches, 0, sizeof(caches));
+    carved_frames = 0;
 }
 
 static int class_for(size_t size)
@@ -72,6 +77,7 @@ static bool carve(int c)
     uint64_t frame = frame_alloc();
     if (!frame)
         return false;
+    carved_frames++;
     struct slab_header *h = P2V(frame);
     h->magic = SLAB_MAGIC;
     h->size_class = c;
@@ -172,4 +178,12 @@ void kfree(void *p)
     if (++cache->count == CACHE_MAX)
         drain(cache, h->size_class);
     pop_off();
+}
+
+uint64_t heap_frames(void)
+{
+    spin_lock(&heap_lock);
+    uint64_t frames = carved_frames;
+    spin_unlock(&heap_lock);
+    return frames;
 }

@@ -1,11 +1,14 @@
 // leak_fork.c - nest-only: the free memory after 1,000 fork/exit/wait cycles equals the free
-// memory before (read from /proc/meminfo, which nest computes from its free-frame count).
-// Prints "free before N kB, after M kB, cycles 1000". Run by tests/system/test_processes.py.
+// memory before (read from /proc/meminfo, which nest computes from its free-frame count); on
+// several CPUs up to three runs of 1,000 (see main). Prints "free before N kB, after M kB,
+// cycles 1000" for each. Run by tests/system/test_processes.py.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#define MAX_TRIES 3
 
 /* MemFree from /proc/meminfo, in kB; -1 if it cannot be read. */
 static long mem_free_kb(void)
@@ -49,10 +52,19 @@ int main(void)
      * kernel's memory can make the two readings differ. */
     if (cycles(20) < 0 || mem_free_kb() < 0 || cycles(20) < 0)
         return 1;
-    long before = mem_free_kb();
-    if (cycles(1000) < 0)
-        return 1;
-    long after = mem_free_kb();
-    printf("free before %ld kB, after %ld kB, cycles 1000\n", before, after);
+    /* With several CPUs a child may exit on another CPU than its parent's, and the kmalloc
+     * blocks it frees wait in that CPU's cache: the heap can carve a few more frames (which
+     * it keeps) until every CPU's caches are full. That growth ends; a leak does not: up to
+     * MAX_TRIES times 1,000 cycles, until one leaves the free memory where it was. */
+    long before, after = mem_free_kb();
+    int tries = 0;
+    do {
+        before = after;
+        if (cycles(1000) < 0)
+            return 1;
+        after = mem_free_kb();
+        tries++;
+        printf("free before %ld kB, after %ld kB, cycles 1000\n", before, after);
+    } while (before != after && tries < MAX_TRIES);
     return before == after && before > 0 ? 0 : 1;
 }

@@ -201,7 +201,8 @@ def boots():
             # nest as `make run ROOTFS=debian` boots it: QEMU's -kernel, not GRUB (too slow).
             nest = pool.submit(boot, bench, bench.qemu_command(
                 "1G", BOOT_LIMIT, ["-kernel", KERNEL, "-initrd", nest_modules, "-append",
-                                   "console=ttyS0 init=/sbin/init -- /bin/bash /diff/run"]),
+                                   "console=ttyS0 init=/sbin/init -- /bin/bash /diff/run"],
+                smp=int(os.environ.get("NEST_SMP", "1"))),
                 os.path.join(BUILD, "debian-nest.log"))
             linux = pool.submit(boot, bench, bench.qemu_command(
                 "1G", BOOT_LIMIT, ["-kernel", vmlinuz, "-initrd", initrd, "-append",

@@ -31,7 +31,8 @@ def cow_fork_isolation(log):
 
 @graded(10)
 def cow_frames_after_1000_forks(log):
-    """MemFree is the same before and after 1000 forks whose children each write a page."""
+    """MemFree (+ Slab, the heap's frames) is the same before and after 1000 forks whose
+    children each write a page."""
     output = run_cow_test(log, "leak")
     if "1000 forks" not in output:
         raise Fail("cow_test did not report 1000 forks:\n" + tail(output))

@@ -124,7 +124,9 @@ def sched_stride_matches_the_model_on_the_host(log):
 
 
 def shares_test(log, nices, total_ticks):
-    with Guest(log, cmdline="console=ttyS0 sched=stride") as guest:
+    # One CPU whatever NEST_SMP says: shares of one CPU are what stride scheduling divides;
+    # on several, each process gets a CPU of its own.
+    with Guest(log, cmdline="console=ttyS0 sched=stride", smp=1) as guest:
         output = guest.run_ok("/tests/sched_test %d %s" % (total_ticks, " ".join(map(str, nices))),
                               idle=60, total=600)
     got = [int(t) for t in re.findall(r"^nice -?\d+ ticks (\d+)$", output, re.M)]
