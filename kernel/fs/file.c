@@ -76,24 +76,26 @@ int64_t generic_file_lseek(struct file *file, int64_t offset, int whence)
     return (int64_t)file->offset;
 }
 
-/* read(2) of a regular file: the file system copies straight to the user buffer. */
-static ssize_t regular_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+/* Reading a regular file: the file system copies straight into the caller's buffer. */
+static ssize_t regular_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                            copy_fn copy)
 {
     struct inode *inode = file->inode;
-    ssize_t done = inode->ops->read(inode, user_buf, n, *offset, copy_to_user);
+    ssize_t done = inode->ops->read(inode, buf, n, *offset, copy);
     if (done > 0)
         *offset += (uint64_t)done;
     return done;
 }
 
 /* O_APPEND moves to the end before every write, as Linux does (even for pwrite). */
-static ssize_t regular_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+static ssize_t regular_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
+                             copy_fn copy)
 {
     struct inode *inode = file->inode;
     if (file->flags & O_APPEND)
         *offset = inode->size;
     inode_drop_set_id(inode);
-    ssize_t done = inode->ops->write(inode, user_buf, n, *offset, copy_from_user);
+    ssize_t done = inode->ops->write(inode, buf, n, *offset, copy);
     if (done > 0)
         *offset += (uint64_t)done;
     return done;
@@ -106,9 +108,10 @@ const struct file_ops regular_file_ops = {
 };
 
 /* Directories are read with getdents64, never with read(2). */
-static ssize_t directory_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t directory_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                              copy_fn copy)
 {
-    (void)file, (void)user_buf, (void)n, (void)offset;
+    (void)file, (void)buf, (void)n, (void)offset, (void)copy;
     return -EISDIR;
 }
 

@@ -119,7 +119,7 @@ static long file_read(struct file *file, void *user_buf, size_t n, uint64_t *off
     n = MIN(n, MAX_RW_COUNT);
     if (check_user_range(user_buf, n, true))
         return -EFAULT;
-    return file->ops->read(file, user_buf, n, offset);
+    return file->ops->read(file, user_buf, n, offset, copy_to_user);
 }
 
 static long file_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
@@ -131,7 +131,7 @@ static long file_write(struct file *file, const void *user_buf, size_t n, uint64
     n = MIN(n, MAX_RW_COUNT);
     if (check_user_range(user_buf, n, false))
         return -EFAULT;
-    return file->ops->write(file, user_buf, n, offset);
+    return file->ops->write(file, user_buf, n, offset, copy_from_user);
 }
 
 long sys_read(int fd, void *user_buf, size_t count)
