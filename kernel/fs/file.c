@@ -8,6 +8,8 @@
 #include "fs.h"
 #include "mm.h"
 #include "proc.h"
+#include "sched.h"
+#include "signal.h"
 #include "string.h"
 #include "uaccess.h"
 
@@ -175,6 +177,55 @@ int file_open_inode(struct inode *inode, int flags, struct file **out)
     }
     *out = file;
     return 0;
+}
+
+/* ---- moving data between open files ---- */
+
+/* Could out take more now without waiting (POLLOUT; files without poll always can)? */
+static bool ready_for_output(struct file *out)
+{
+    return !out->ops->poll || (out->ops->poll(out) & POLLOUT);
+}
+
+/* See fs.h. Each step is an ordinary read of in and write of out, through one kernel page
+ * (copy_kernel). Only the first step may wait; later ones stop early, returning the bytes
+ * moved so far, when a signal is pending or out is not ready: into a pipe, one call thus
+ * moves at most what the pipe has room for, as Linux's does. */
+ssize_t file_transfer(struct file *in, uint64_t *in_offset, struct file *out,
+                      uint64_t *out_offset, size_t count)
+{
+    char *page = kmalloc(PAGE_SIZE);
+    if (!page)
+        return -ENOMEM;
+    size_t done = 0;
+    ssize_t error = 0;
+    while (done < count) {
+        if (done) {
+            cond_resched(); /* count is the caller's: a long transfer must not keep the CPU */
+            if (signal_pending(current_proc()) || !ready_for_output(out))
+                break;
+        }
+        uint64_t start = *in_offset;
+        ssize_t got = in->ops->read(in, page, MIN(count - done, (size_t)PAGE_SIZE), in_offset,
+                                    copy_kernel);
+        if (got <= 0) {
+            error = got;
+            break;
+        }
+        ssize_t put = out->ops->write(out, page, (size_t)got, out_offset, copy_kernel);
+        if (put < 0) {
+            *in_offset = start; /* nothing of this step arrived: read it again next time */
+            error = put;
+            break;
+        }
+        done += (size_t)put;
+        if (put < got) {
+            *in_offset = start + (uint64_t)put; /* out took part: the rest is still to send */
+            break;
+        }
+    }
+    kfree(page);
+    return done ? (ssize_t)done : error;
 }
 
 /* ---- descriptor tables ---- */

@@ -401,6 +401,13 @@ bool file_readable(const struct file *file);
 bool file_writable(const struct file *file);
 int64_t generic_file_lseek(struct file *file, int64_t offset, int whence);
 int vfs_getdents(struct file *dir, void *buf, size_t size); /* bytes filled, kernel buffer */
+/* sendfile and copy_file_range: move up to count bytes from in, read at *in_offset, to out,
+ * written at *out_offset, advancing both. in must be seekable (an offset can be moved back
+ * to just past what out took); the caller has checked modes and bounded count. Returns the
+ * bytes moved, fewer when in ends, out takes less, or after the first page a signal is
+ * pending or out would have to wait; an error only if nothing moved. */
+ssize_t file_transfer(struct file *in, uint64_t *in_offset, struct file *out,
+                      uint64_t *out_offset, size_t count);
 
 /* ---- descriptor tables ---- */
 
