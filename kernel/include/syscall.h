@@ -37,6 +37,7 @@
 #define SYS_sched_yield 24
 #define SYS_mremap 25
 #define SYS_msync 26
+#define SYS_mincore 27
 #define SYS_madvise 28
 #define SYS_dup 32
 #define SYS_dup2 33
@@ -213,6 +214,7 @@ long sys_madvise(uint64_t address, uint64_t length, int advice);
 long sys_mremap(uint64_t old_address, uint64_t old_size, uint64_t new_size, int flags,
                 uint64_t new_address);
 long sys_msync(uint64_t address, uint64_t length, int flags);
+long sys_mincore(uint64_t address, uint64_t length, uint8_t *user_vec);
 long sys_uname(void *user_buf);
 long sys_getrandom(void *user_buf, size_t count, unsigned int flags);
 long sys_getuid(void);

@@ -21,7 +21,7 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(lstat), ENTRY(poll), ENTRY(lseek), ENTRY(mmap), ENTRY(mprotect), ENTRY(munmap),
     ENTRY(brk), ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(rt_sigreturn), ENTRY(ioctl),
     ENTRY(pread64), ENTRY(pwrite64), ENTRY(readv), ENTRY(writev), ENTRY(access), ENTRY(pipe), ENTRY(select),
-    ENTRY(sched_yield), ENTRY(mremap), ENTRY(msync), ENTRY(madvise), ENTRY(dup), ENTRY(dup2), ENTRY(pause),
+    ENTRY(sched_yield), ENTRY(mremap), ENTRY(msync), ENTRY(mincore), ENTRY(madvise), ENTRY(dup), ENTRY(dup2), ENTRY(pause),
     ENTRY(getitimer), ENTRY(alarm), ENTRY(setitimer),
     ENTRY(nanosleep), ENTRY(getpid), ENTRY(sendfile), ENTRY(clone), ENTRY(fork), ENTRY(vfork), ENTRY(execve),
     ENTRY(exit), ENTRY(wait4), ENTRY(kill), ENTRY(uname), ENTRY(fcntl), ENTRY(truncate),
