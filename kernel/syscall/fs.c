@@ -259,22 +259,23 @@ static int offset_from_user(int64_t *user_offset, int64_t *offset)
 }
 
 /* Can sendfile read in? Linux reads through the file's splice_read, which regular files
- * (/proc's too) and the memory-like devices have, and pipes, directories, timerfds lack;
- * nest asks for a regular file or a seekable character device (not the console). */
+ * (most of /proc's too), /dev/null, /dev/zero and the random devices have, and pipes,
+ * directories, ttys and timerfds lack; nest asks for a regular file or a seekable character
+ * device (so not the console; /dev/kmsg passes, which Linux refuses). */
 static bool sendfile_source(const struct file *in)
 {
     mode_t type = in->inode->mode & S_IFMT;
     return (type == S_IFREG || type == S_IFCHR) && in->ops->read && in->ops->lseek;
 }
 
-/* sendfile's checks in Linux's order, then the transfer from *position (the caller's
- * offset, or in's own), which moves with the bytes sent. */
-static long send_file(struct file *in, uint64_t *position, bool own_offset, int out_fd,
+/* sendfile's checks in Linux's order, then the transfer from *position (the offset the caller
+ * gave, if given_offset, or in's own), which moves with the bytes sent. */
+static long send_file(struct file *in, uint64_t *position, bool given_offset, int out_fd,
                       size_t count)
 {
     if (!file_readable(in))
         return -EBADF;
-    if (own_offset && !in->ops->lseek)
+    if (given_offset && !in->ops->lseek)
         return -ESPIPE;
     if ((int64_t)count < 0 || (int64_t)*position < 0 || (int64_t)(*position + count) < 0)
         return -EINVAL;
