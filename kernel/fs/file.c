@@ -188,9 +188,10 @@ static bool ready_for_output(struct file *out)
 }
 
 /* See fs.h. Each step is an ordinary read of in and write of out, through one kernel page
- * (copy_kernel). Only the first step may wait; later ones stop early, returning the bytes
- * moved so far, when a signal is pending or out is not ready: into a pipe, one call thus
- * moves at most what the pipe has room for, as Linux's does. */
+ * (copy_kernel). After the first step the transfer stops early, returning the bytes moved so
+ * far, when a signal is pending or out is not ready (its poll): so it waits, if at all,
+ * before anything has moved, and into a pipe one call moves at most what the pipe has room
+ * for, as Linux's does. */
 ssize_t file_transfer(struct file *in, uint64_t *in_offset, struct file *out,
                       uint64_t *out_offset, size_t count)
 {
