@@ -124,6 +124,14 @@ static void sendfile_files(void)
     offset = 0;
     CHECK("sendfile to /dev/null", sendfile(out, in, &offset, SOURCE_SIZE));
     close(out);
+    int zero = open("/dev/zero", O_RDONLY);
+    out = open(in_dir("zeros"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK("sendfile from /dev/zero, 10000 bytes", sendfile(out, zero, NULL, 10000));
+    struct stat st;
+    fstat(out, &st);
+    printf("the file of zeros has %ld bytes\n", (long)st.st_size);
+    close(out);
+    close(zero);
 
     int version = open("/proc/version", O_RDONLY);
     char expected[4096], got[4096];
@@ -332,7 +340,7 @@ static void under_signals(void)
 
 int main(void)
 {
-    static const char *const names[] = { "source", "copy", "part", "version", "big",
+    static const char *const names[] = { "source", "copy", "part", "version", "zeros", "big",
                                          "copied", "holey" };
     setvbuf(stdout, NULL, _IONBF, 0);
     umask(022);
