@@ -260,12 +260,15 @@ static int offset_from_user(int64_t *user_offset, int64_t *offset)
 
 /* Can sendfile read in? Linux reads through the file's splice_read, which regular files
  * (most of /proc's too), /dev/null, /dev/zero and the random devices have, and pipes,
- * directories, ttys and timerfds lack; nest asks for a regular file or a seekable character
- * device (so not the console; /dev/kmsg passes, which Linux refuses). */
+ * directories, ttys, /dev/kmsg and timerfds lack. None of these inputs ever waits, so a
+ * transfer waits only for its output. */
 static bool sendfile_source(const struct file *in)
 {
-    mode_t type = in->inode->mode & S_IFMT;
-    return (type == S_IFREG || type == S_IFCHR) && in->ops->read && in->ops->lseek;
+    const struct inode *inode = in->inode;
+    if (S_ISREG(inode->mode))
+        return in->ops->read && in->ops->lseek;
+    return S_ISCHR(inode->mode) && (inode->rdev == DEV_NULL || inode->rdev == DEV_ZERO ||
+                                    inode->rdev == DEV_RANDOM || inode->rdev == DEV_URANDOM);
 }
 
 /* sendfile's checks in Linux's order, then the transfer from *position (the offset the caller
