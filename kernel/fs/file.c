@@ -4,6 +4,7 @@
  * of its kind (regular file and directory here; devices, tty, pipes and /proc elsewhere).
  * A struct files maps a process's descriptor numbers to open files; fork copies the table,
  * so parent and child share the open files, and with them the offsets, as in Unix.
+ * file_transfer moves data from one open file to another (sendfile, copy_file_range).
  */
 #include "fs.h"
 #include "mm.h"
