@@ -14,16 +14,17 @@
 /* ---- /dev/null and /dev/zero ---- */
 
 /* /dev/null reads as empty: end of file at once. */
-static ssize_t null_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t null_read(struct file *file, void *buf, size_t n, uint64_t *offset, copy_fn copy)
 {
-    (void)file, (void)user_buf, (void)n, (void)offset;
+    (void)file, (void)buf, (void)n, (void)offset, (void)copy;
     return 0;
 }
 
 /* Writes to null, zero and the random devices are accepted and forgotten. */
-static ssize_t discard_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+static ssize_t discard_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
+                             copy_fn copy)
 {
-    (void)file, (void)user_buf, (void)offset;
+    (void)file, (void)buf, (void)offset, (void)copy;
     return (ssize_t)n;
 }
 
@@ -34,13 +35,15 @@ static int64_t stay_lseek(struct file *file, int64_t offset, int whence)
     return 0;
 }
 
+static const char zero_page[PAGE_SIZE]; /* what /dev/zero copies from */
+
 /* /dev/zero reads as endless zeros, a page at a time: a long read must not keep the CPU. */
-static ssize_t zero_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t zero_read(struct file *file, void *buf, size_t n, uint64_t *offset, copy_fn copy)
 {
     (void)file, (void)offset;
     for (size_t done = 0; done < n; done += PAGE_SIZE) {
         cond_resched();
-        if (clear_user((char *)user_buf + done, MIN(n - done, (size_t)PAGE_SIZE)))
+        if (copy((char *)buf + done, zero_page, MIN(n - done, (size_t)PAGE_SIZE)))
             return done ? (ssize_t)done : -EFAULT;
     }
     return (ssize_t)n;
@@ -107,7 +110,8 @@ void random_bytes(void *buf, size_t n)
 }
 
 /* /dev/random and /dev/urandom: as many random bytes as asked, never blocking. */
-static ssize_t random_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t random_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                           copy_fn copy)
 {
     (void)file, (void)offset;
     char chunk[256];
@@ -115,7 +119,7 @@ static ssize_t random_read(struct file *file, void *user_buf, size_t n, uint64_t
     while (done < n) {
         size_t length = MIN(n - done, sizeof(chunk));
         random_bytes(chunk, length);
-        if (copy_to_user((char *)user_buf + done, chunk, length))
+        if (copy((char *)buf + done, chunk, length))
             return done ? (ssize_t)done : -EFAULT;
         done += length;
     }
@@ -149,7 +153,7 @@ static void kmsg_release(struct file *file)
 
 /* One whole record per read. EINVAL if it does not fit in n bytes; EPIPE once when records
  * this reader had not read yet were overwritten (the next read gives the oldest one). */
-static ssize_t kmsg_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t kmsg_read(struct file *file, void *buf, size_t n, uint64_t *offset, copy_fn copy)
 {
     (void)offset;
     struct log_cursor *cursor = file->data;
@@ -168,7 +172,7 @@ static ssize_t kmsg_read(struct file *file, void *user_buf, size_t n, uint64_t *
         size_t len = log_format_kmsg(entry, line, PAGE_SIZE);
         if (len > n)
             ret = -EINVAL;
-        else if (copy_to_user(user_buf, line, len))
+        else if (copy(buf, line, len))
             ret = -EFAULT;
         else
             ret = (ssize_t)len;
@@ -182,13 +186,14 @@ static ssize_t kmsg_read(struct file *file, void *user_buf, size_t n, uint64_t *
 
 /* A write is one record: "<N>" in front gives its priority (level N & 7, and the facility
  * N >> 3 if not 0); without it, the user facility at level 4 (warning), as in Linux. */
-static ssize_t kmsg_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+static ssize_t kmsg_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
+                          copy_fn copy)
 {
     (void)file, (void)offset;
     char text[LOG_LINE_MAX + 1];
     if (n > LOG_LINE_MAX)
         return -EINVAL;
-    if (copy_from_user(text, user_buf, n))
+    if (copy(text, buf, n))
         return -EFAULT;
     text[n] = 0;
     int facility = LOG_FACILITY_USER, level = 4;

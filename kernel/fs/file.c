@@ -4,10 +4,13 @@
  * of its kind (regular file and directory here; devices, tty, pipes and /proc elsewhere).
  * A struct files maps a process's descriptor numbers to open files; fork copies the table,
  * so parent and child share the open files, and with them the offsets, as in Unix.
+ * file_transfer moves data from one open file to another (sendfile, copy_file_range).
  */
 #include "fs.h"
 #include "mm.h"
 #include "proc.h"
+#include "sched.h"
+#include "signal.h"
 #include "string.h"
 #include "uaccess.h"
 
@@ -76,24 +79,26 @@ int64_t generic_file_lseek(struct file *file, int64_t offset, int whence)
     return (int64_t)file->offset;
 }
 
-/* read(2) of a regular file: the file system copies straight to the user buffer. */
-static ssize_t regular_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+/* Reading a regular file: the file system copies straight into the caller's buffer. */
+static ssize_t regular_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                            copy_fn copy)
 {
     struct inode *inode = file->inode;
-    ssize_t done = inode->ops->read(inode, user_buf, n, *offset, copy_to_user);
+    ssize_t done = inode->ops->read(inode, buf, n, *offset, copy);
     if (done > 0)
         *offset += (uint64_t)done;
     return done;
 }
 
 /* O_APPEND moves to the end before every write, as Linux does (even for pwrite). */
-static ssize_t regular_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+static ssize_t regular_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
+                             copy_fn copy)
 {
     struct inode *inode = file->inode;
     if (file->flags & O_APPEND)
         *offset = inode->size;
     inode_drop_set_id(inode);
-    ssize_t done = inode->ops->write(inode, user_buf, n, *offset, copy_from_user);
+    ssize_t done = inode->ops->write(inode, buf, n, *offset, copy);
     if (done > 0)
         *offset += (uint64_t)done;
     return done;
@@ -106,9 +111,10 @@ const struct file_ops regular_file_ops = {
 };
 
 /* Directories are read with getdents64, never with read(2). */
-static ssize_t directory_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t directory_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                              copy_fn copy)
 {
-    (void)file, (void)user_buf, (void)n, (void)offset;
+    (void)file, (void)buf, (void)n, (void)offset, (void)copy;
     return -EISDIR;
 }
 
@@ -172,6 +178,56 @@ int file_open_inode(struct inode *inode, int flags, struct file **out)
     }
     *out = file;
     return 0;
+}
+
+/* ---- moving data between open files ---- */
+
+/* Could out take more now without waiting (POLLOUT; files without poll always can)? */
+static bool ready_for_output(struct file *out)
+{
+    return !out->ops->poll || (out->ops->poll(out) & POLLOUT);
+}
+
+/* See fs.h. Each step is an ordinary read of in and write of out, through one kernel page
+ * (copy_kernel). After the first step the transfer stops early, returning the bytes moved so
+ * far, when a signal is pending or out is not ready (its poll): so it waits, if at all,
+ * before anything has moved, and into a pipe one call moves at most what the pipe has room
+ * for, as Linux's does. */
+ssize_t file_transfer(struct file *in, uint64_t *in_offset, struct file *out,
+                      uint64_t *out_offset, size_t count)
+{
+    char *page = kmalloc(PAGE_SIZE);
+    if (!page)
+        return -ENOMEM;
+    size_t done = 0;
+    ssize_t error = 0;
+    while (done < count) {
+        if (done) {
+            cond_resched(); /* count is the caller's: a long transfer must not keep the CPU */
+            if (signal_pending(current_proc()) || !ready_for_output(out))
+                break;
+        }
+        uint64_t start = *in_offset;
+        ssize_t got = in->ops->read(in, page, MIN(count - done, (size_t)PAGE_SIZE), in_offset,
+                                    copy_kernel);
+        if (got <= 0) {
+            error = got;
+            break;
+        }
+        ssize_t put = out->ops->write(out, page, (size_t)got, out_offset, copy_kernel);
+        if (put < 0) {
+            *in_offset = start; /* nothing of this step arrived: read it again next time */
+            error = put;
+            break;
+        }
+        done += (size_t)put;
+        if (put < got) {
+            *in_offset = start + (uint64_t)put; /* out took part: the rest is still to send */
+            break;
+        }
+    }
+    kfree(page);
+    return done ? (ssize_t)done : error;
 }
 
 /* ---- descriptor tables ---- */

@@ -60,7 +60,7 @@ static int wait_for_data(struct pipe *pipe, bool nonblock)
 }
 
 /* Whatever is there, up to n bytes; 0 (end of file) once every writer has closed. */
-static ssize_t pipe_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t pipe_read(struct file *file, void *buf, size_t n, uint64_t *offset, copy_fn copy)
 {
     (void)offset;
     struct pipe *pipe = pipe_of(file);
@@ -72,7 +72,7 @@ static ssize_t pipe_read(struct file *file, void *user_buf, size_t n, uint64_t *
     size_t done = 0;
     while (done < n && pipe->count > 0) {
         size_t length = piece(pipe->read_position, MIN(n - done, pipe->count));
-        if (copy_to_user((char *)user_buf + done, ring_address(pipe, pipe->read_position), length))
+        if (copy((char *)buf + done, ring_address(pipe, pipe->read_position), length))
             break;
         pipe->read_position = (pipe->read_position + length) % PIPE_SIZE;
         pipe->count -= length;
@@ -95,14 +95,14 @@ static ssize_t broken_pipe(size_t done)
 }
 
 /* Copy up to n bytes into the free part of the ring: bytes copied, or -EFAULT. */
-static ssize_t fill(struct pipe *pipe, const char *user_buf, size_t n)
+static ssize_t fill(struct pipe *pipe, const char *buf, size_t n, copy_fn copy)
 {
     size_t done = 0;
     n = MIN(n, PIPE_SIZE - pipe->count);
     while (done < n) {
         size_t position = (pipe->read_position + pipe->count) % PIPE_SIZE;
         size_t length = piece(position, n - done);
-        if (copy_from_user(ring_address(pipe, position), user_buf + done, length))
+        if (copy(ring_address(pipe, position), buf + done, length))
             break;
         pipe->count += length;
         done += length;
@@ -114,7 +114,8 @@ static ssize_t fill(struct pipe *pipe, const char *user_buf, size_t n)
 
 /* Write everything, sleeping while the ring is full. A write of at most PIPE_BUF bytes waits
  * until it fits whole (atomic); a longer one goes in pieces as room appears. */
-static ssize_t pipe_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+static ssize_t pipe_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
+                          copy_fn copy)
 {
     (void)offset;
     struct pipe *pipe = pipe_of(file);
@@ -131,7 +132,7 @@ static ssize_t pipe_write(struct file *file, const void *user_buf, size_t n, uin
                 return done ? (ssize_t)done : -ERESTARTSYS;
             continue;
         }
-        ssize_t copied = fill(pipe, (const char *)user_buf + done, n - done);
+        ssize_t copied = fill(pipe, (const char *)buf + done, n - done, copy);
         if (copied < 0)
             return done ? (ssize_t)done : copied;
         done += (size_t)copied;

@@ -1019,7 +1019,7 @@ static int generate(const struct proc_node *node, struct text *t)
 
 /* The text is made by the first read from offset 0 and kept with the open file, so reading
  * it to the end (several read calls) formats it once; a read from 0 again refreshes it. */
-static ssize_t text_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t text_read(struct file *file, void *buf, size_t n, uint64_t *offset, copy_fn copy)
 {
     struct text *t = file->data;
     if (!t || *offset == 0) {
@@ -1041,7 +1041,7 @@ static ssize_t text_read(struct file *file, void *user_buf, size_t n, uint64_t *
     if (*offset >= t->length)
         return 0;
     size_t length = MIN(n, t->length - *offset);
-    if (copy_to_user(user_buf, t->buf + *offset, length))
+    if (copy(buf, t->buf + *offset, length))
         return -EFAULT;
     *offset += length;
     return (ssize_t)length;
@@ -1083,7 +1083,8 @@ static ssize_t cpuinfo_read(struct file *file, void *user_buf, size_t n, uint64_
 
 /* /proc/N/cmdline and environ: the argument or environment strings, straight from the
  * process's memory (pages not present read as the end). */
-static ssize_t memory_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t memory_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                           copy_fn copy)
 {
     struct proc_node *node = file->inode->data;
     struct proc *p = node_process(node);
@@ -1096,20 +1097,20 @@ static ssize_t memory_read(struct file *file, void *user_buf, size_t n, uint64_t
     uint64_t end = node->kind == NODE_CMDLINE ? mm->arg_end : mm->env_end;
     if (*offset >= end - start)
         return 0;
-    char *buf = kmalloc(PAGE_SIZE);
-    if (!buf)
+    char *strings = kmalloc(PAGE_SIZE);
+    if (!strings)
         return -ENOMEM;
     size_t wanted = MIN(MIN(n, (size_t)PAGE_SIZE), end - start - *offset);
-    size_t got = vm_read(mm, start + *offset, buf, wanted);
-    ssize_t result = copy_to_user(user_buf, buf, got) ? -EFAULT : (ssize_t)got;
-    kfree(buf);
+    size_t got = vm_read(mm, start + *offset, strings, wanted);
+    ssize_t result = copy(buf, strings, got) ? -EFAULT : (ssize_t)got;
+    kfree(strings);
     if (result > 0)
         *offset += (uint64_t)result;
     return result;
 }
 
 /* /proc/N/auxv: the auxiliary vector exec gave the program, AT_NULL included (binary). */
-static ssize_t auxv_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t auxv_read(struct file *file, void *buf, size_t n, uint64_t *offset, copy_fn copy)
 {
     struct proc *p = node_process(file->inode->data);
     struct mm *mm = p ? live_mm(p) : NULL;
@@ -1122,7 +1123,7 @@ static ssize_t auxv_read(struct file *file, void *user_buf, size_t n, uint64_t *
     if (*offset >= size)
         return 0;
     size_t count = MIN(n, size - *offset);
-    if (copy_to_user(user_buf, (const char *)mm->saved_auxv + *offset, count))
+    if (copy(buf, (const char *)mm->saved_auxv + *offset, count))
         return -EFAULT;
     *offset += count;
     return (ssize_t)count;
@@ -1135,14 +1136,14 @@ static const struct file_ops auxv_ops = {
 
 /* Writing a number to ns_last_pid sets the reader's namespace's allocation cursor: the
  * next process there gets the number after it (CRIU's trick; root only, and all are root). */
-static ssize_t ns_last_pid_write(struct file *file, const void *user_buf, size_t n,
-                                 uint64_t *offset)
+static ssize_t ns_last_pid_write(struct file *file, const void *buf, size_t n,
+                                 uint64_t *offset, copy_fn copy)
 {
     (void)file, (void)offset;
     char text[24];
     if (n == 0 || n >= sizeof(text))
         return -EINVAL;
-    if (copy_from_user(text, user_buf, n))
+    if (copy(text, buf, n))
         return -EFAULT;
     text[n] = 0;
     if (text[n - 1] == '\n')

@@ -57,7 +57,8 @@ static void restart_if_periodic(struct timerfd *tfd)
     timer_start(&tfd->timer, expires + periods * tfd->interval);
 }
 
-static ssize_t timerfd_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t timerfd_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                            copy_fn copy)
 {
     (void)offset;
     struct timerfd *tfd = file->data;
@@ -72,7 +73,7 @@ static ssize_t timerfd_read(struct file *file, void *user_buf, size_t n, uint64_
     uint64_t ticks = tfd->ticks;
     tfd->ticks = 0;
     spin_unlock(&tfd->lock);
-    return copy_to_user(user_buf, &ticks, sizeof(ticks)) ? -EFAULT : (ssize_t)sizeof(ticks);
+    return copy(buf, &ticks, sizeof(ticks)) ? -EFAULT : (ssize_t)sizeof(ticks);
 }
 
 /* Like Linux's, seeking does nothing and succeeds. */

@@ -466,7 +466,8 @@ static size_t take_input(struct tty *tty, char *buf, size_t n)
 }
 
 /* read(2) of the terminal: a line (canonical) or bytes (raw), after job control. */
-static ssize_t tty_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t tty_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                        copy_fn copy)
 {
     (void)offset;
     struct tty *tty = file->data;
@@ -477,21 +478,22 @@ static ssize_t tty_read(struct file *file, void *user_buf, size_t n, uint64_t *o
     error = is_canonical(tty) ? wait_canonical(tty, nonblock) : wait_raw(tty, n, nonblock);
     if (error)
         return error;
-    char *buf = kmalloc(TTY_BUFFER_SIZE);
-    if (!buf)
+    char *input = kmalloc(TTY_BUFFER_SIZE);
+    if (!input)
         return -ENOMEM;
     spin_lock(&tty->lock);
-    size_t copied = take_input(tty, buf, MIN(n, TTY_BUFFER_SIZE));
+    size_t copied = take_input(tty, input, MIN(n, TTY_BUFFER_SIZE));
     spin_unlock(&tty->lock);
-    error = copy_to_user(user_buf, buf, copied);
-    kfree(buf);
+    error = copy(buf, input, copied);
+    kfree(input);
     return error ? error : (ssize_t)copied;
 }
 
 /* ---- writing ---- */
 
 /* write(2) to the terminal: straight to the console, in small pieces. */
-static ssize_t tty_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+static ssize_t tty_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
+                         copy_fn copy)
 {
     (void)offset;
     struct tty *tty = file->data;
@@ -505,7 +507,7 @@ static ssize_t tty_write(struct file *file, const void *user_buf, size_t n, uint
     while (done < n) {
         cond_resched(); /* a long write must not keep the CPU */
         size_t length = MIN(n - done, sizeof(chunk));
-        if (copy_from_user(chunk, (const char *)user_buf + done, length))
+        if (copy(chunk, (const char *)buf + done, length))
             return done ? (ssize_t)done : -EFAULT;
         output(chunk, length);
         done += length;

@@ -368,11 +368,14 @@ bool vfs_dir_is_empty(struct inode *dir);
 
 /* How one kind of open file behaves. Each kind (regular file, directory, device, tty, pipe,
  * procfs text) provides its own; NULL entries get the defaults named below. A read or write
- * gets a user-space buffer and the offset to use (file->offset, or pread's own). */
+ * gets a buffer, the offset to use (file->offset, or pread's own) and the function that moves
+ * bytes to or from the buffer: copy_to_user or copy_from_user for read(2) and write(2),
+ * copy_kernel for a kernel buffer (sendfile and copy_file_range, through file_transfer). */
 struct file_ops {
-    ssize_t (*read)(struct file *file, void *user_buf, size_t n, uint64_t *offset); /* EINVAL */
-    ssize_t (*write)(struct file *file, const void *user_buf, size_t n,
-                     uint64_t *offset);                                    /* EINVAL */
+    ssize_t (*read)(struct file *file, void *buf, size_t n, uint64_t *offset,
+                    copy_fn copy);                                         /* EINVAL */
+    ssize_t (*write)(struct file *file, const void *buf, size_t n, uint64_t *offset,
+                     copy_fn copy);                                        /* EINVAL */
     int64_t (*lseek)(struct file *file, int64_t offset, int whence);       /* ESPIPE */
     unsigned int (*poll)(struct file *file);   /* POLL* ready now; default: in and out */
     long (*ioctl)(struct file *file, unsigned int cmd, uint64_t arg);      /* ENOTTY */
@@ -398,6 +401,13 @@ bool file_readable(const struct file *file);
 bool file_writable(const struct file *file);
 int64_t generic_file_lseek(struct file *file, int64_t offset, int whence);
 int vfs_getdents(struct file *dir, void *buf, size_t size); /* bytes filled, kernel buffer */
+/* sendfile and copy_file_range: move up to count bytes from in, read at *in_offset, to out,
+ * written at *out_offset, advancing both. in must be seekable (an offset can be moved back
+ * to just past what out took); the caller has checked modes and bounded count. Returns the
+ * bytes moved, fewer when in ends, out takes less, or after the first page a signal is
+ * pending or out would have to wait; an error only if nothing moved. */
+ssize_t file_transfer(struct file *in, uint64_t *in_offset, struct file *out,
+                      uint64_t *out_offset, size_t count);
 
 /* ---- descriptor tables ---- */
 

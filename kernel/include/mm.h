@@ -136,6 +136,10 @@ uint64_t *vm_walk(uint64_t pml4, uint64_t va, bool create);
 /* Read n bytes at address of another address space (not faulting pages in); bytes read. */
 size_t vm_read(struct mm *mm, uint64_t address, void *buf, size_t n);
 int vm_write(struct mm *mm, uint64_t address, const void *buf, size_t n);
+/* mincore: for at most pages pages from start (page-aligned), up to the end of the region
+ * holding start, a byte each in vec: 1 if the page is in memory (mapped, or a page of the
+ * mapped file), else 0. The pages answered, or -ENOMEM if no region holds start. */
+long vm_residency(struct mm *mm, uint64_t start, size_t pages, uint8_t *vec);
 
 /* Kernel stacks: KERNEL_STACK_SIZE bytes each, with an unmapped guard page below. */
 void *kstack_alloc(void);

@@ -37,6 +37,7 @@
 #define SYS_sched_yield 24
 #define SYS_mremap 25
 #define SYS_msync 26
+#define SYS_mincore 27
 #define SYS_madvise 28
 #define SYS_dup 32
 #define SYS_dup2 33
@@ -165,6 +166,7 @@
 #define SYS_setns 308
 #define SYS_renameat2 316
 #define SYS_getrandom 318
+#define SYS_copy_file_range 326
 #define SYS_statx 332
 #define SYS_rseq 334
 #define SYS_clone3 435
@@ -213,6 +215,7 @@ long sys_madvise(uint64_t address, uint64_t length, int advice);
 long sys_mremap(uint64_t old_address, uint64_t old_size, uint64_t new_size, int flags,
                 uint64_t new_address);
 long sys_msync(uint64_t address, uint64_t length, int flags);
+long sys_mincore(uint64_t address, uint64_t length, uint8_t *user_vec);
 long sys_uname(void *user_buf);
 long sys_getrandom(void *user_buf, size_t count, unsigned int flags);
 long sys_getuid(void);
@@ -273,6 +276,9 @@ long sys_readv(int fd, const void *user_iov, int iovcnt);
 long sys_writev(int fd, const void *user_iov, int iovcnt);
 long sys_pread64(int fd, void *user_buf, size_t count, int64_t offset);
 long sys_pwrite64(int fd, const void *user_buf, size_t count, int64_t offset);
+long sys_sendfile(int out_fd, int in_fd, int64_t *user_offset, size_t count);
+long sys_copy_file_range(int fd_in, int64_t *user_off_in, int fd_out, int64_t *user_off_out,
+                         size_t length, unsigned int flags);
 long sys_open(const char *user_path, int flags, mode_t mode);
 long sys_openat(int dirfd, const char *user_path, int flags, mode_t mode);
 long sys_creat(const char *user_path, mode_t mode);

@@ -830,6 +830,36 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
     return 0;
 }
 
+/* Is the page at page_va of a file mapping's region in memory as part of its file? Every
+ * page a ramfs file has is, as if a page cache held it and never let go. */
+static bool file_page_in_memory(struct vm_area *a, uint64_t page_va)
+{
+    uint64_t rel = page_va - a->start;
+    return a->file && rel < a->file_size &&
+           inode_page_frame(a->file, (a->file_offset + rel) / PAGE_SIZE, false) != 0;
+}
+
+/* See mm.h: mincore's answers for one region. */
+long vm_residency(struct mm *mm, uint64_t start, size_t pages, uint8_t *vec)
+{
+    struct vm_area *a = vm_find_area(mm, start);
+    if (!a)
+        return -ENOMEM;
+    size_t count = MIN(pages, (a->end - start) / PAGE_SIZE);
+    for (size_t i = 0; i < count;) {
+        uint64_t va = start + i * PAGE_SIZE;
+        uint64_t *pte = vm_walk(mm->pml4, va, false);
+        if (!pte && !a->file) { /* no page table: nothing mapped up to the next 2 MiB */
+            size_t run = MIN(count - i, (ALIGN_DOWN(va, 0x200000) + 0x200000 - va) / PAGE_SIZE);
+            memset(vec + i, 0, run);
+            i += run;
+            continue;
+        }
+        vec[i++] = (pte && (*pte & PTE_PRESENT)) || file_page_in_memory(a, va);
+    }
+    return (long)count;
+}
+
 struct move_walk {
     uint64_t pml4;
     uint64_t delta; /* new address - old address (modulo 2^64) */

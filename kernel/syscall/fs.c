@@ -119,7 +119,7 @@ static long file_read(struct file *file, void *user_buf, size_t n, uint64_t *off
     n = MIN(n, MAX_RW_COUNT);
     if (check_user_range(user_buf, n, true))
         return -EFAULT;
-    return file->ops->read(file, user_buf, n, offset);
+    return file->ops->read(file, user_buf, n, offset, copy_to_user);
 }
 
 static long file_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
@@ -131,7 +131,7 @@ static long file_write(struct file *file, const void *user_buf, size_t n, uint64
     n = MIN(n, MAX_RW_COUNT);
     if (check_user_range(user_buf, n, false))
         return -EFAULT;
-    return file->ops->write(file, user_buf, n, offset);
+    return file->ops->write(file, user_buf, n, offset, copy_from_user);
 }
 
 long sys_read(int fd, void *user_buf, size_t count)
@@ -244,6 +244,141 @@ long sys_readv(int fd, const void *user_iov, int iovcnt)
 long sys_writev(int fd, const void *user_iov, int iovcnt)
 {
     return transfer_vector(fd, user_iov, iovcnt, true);
+}
+
+/* ---- moving data between files: sendfile, copy_file_range ---- */
+
+/* Copy an loff_t argument in. Linux writes it back even when the call fails, after the data
+ * has moved; nest checks first that it can, so a read-only offset fails before anything
+ * moves (EFAULT either way). */
+static int offset_from_user(int64_t *user_offset, int64_t *offset)
+{
+    if (check_user_range(user_offset, sizeof(*offset), true) || get_user(*offset, user_offset))
+        return -EFAULT;
+    return 0;
+}
+
+/* Can sendfile read in? Linux reads through the file's splice_read, which regular files
+ * (most of /proc's too), /dev/null, /dev/zero and the random devices have, and pipes,
+ * directories, ttys, /dev/kmsg and timerfds lack. None of these inputs ever waits, so a
+ * transfer waits only for its output. */
+static bool sendfile_source(const struct file *in)
+{
+    const struct inode *inode = in->inode;
+    if (S_ISREG(inode->mode))
+        return in->ops->read && in->ops->lseek;
+    return S_ISCHR(inode->mode) && (inode->rdev == DEV_NULL || inode->rdev == DEV_ZERO ||
+                                    inode->rdev == DEV_RANDOM || inode->rdev == DEV_URANDOM);
+}
+
+/* sendfile's checks in Linux's order, then the transfer from *position (the offset the caller
+ * gave, if given_offset, or in's own), which moves with the bytes sent. */
+static long send_file(struct file *in, uint64_t *position, bool given_offset, int out_fd,
+                      size_t count)
+{
+    if (!file_readable(in))
+        return -EBADF;
+    if (given_offset && !in->ops->lseek)
+        return -ESPIPE;
+    if ((int64_t)count < 0 || (int64_t)*position < 0 || (int64_t)(*position + count) < 0)
+        return -EINVAL;
+    count = MIN(count, MAX_RW_COUNT);
+    struct file *out = fd_get(out_fd);
+    if (!out)
+        return -EBADF;
+    long result;
+    if (!file_writable(out))
+        result = -EBADF;
+    else if ((out->flags & O_APPEND) && !S_ISFIFO(out->inode->mode))
+        result = -EINVAL;
+    else if (count == 0)
+        result = 0;
+    else if (!sendfile_source(in) || !out->ops->write)
+        result = -EINVAL;
+    else
+        result = file_transfer(in, position, out, &out->offset, count);
+    file_put(out);
+    return result;
+}
+
+long sys_sendfile(int out_fd, int in_fd, int64_t *user_offset, size_t count)
+{
+    int64_t offset = 0;
+    if (user_offset && offset_from_user(user_offset, &offset))
+        return -EFAULT;
+    struct file *in = fd_get(in_fd);
+    if (!in)
+        return -EBADF;
+    uint64_t position = user_offset ? (uint64_t)offset : in->offset;
+    long result = send_file(in, &position, user_offset != NULL, out_fd, count);
+    if (result > 0 && !user_offset)
+        in->offset = position;
+    file_put(in);
+    if (result > 0 && user_offset && put_user((int64_t)position, user_offset))
+        return -EFAULT;
+    return result;
+}
+
+/* copy_file_range's checks on the files and offsets, in Linux's order, then the copy.
+ * Linux copies between two file systems only when they share a copy_file_range of their
+ * own (NFS, CIFS); ramfs, like tmpfs, has none, so in and out must be on one. */
+static long copy_range(struct file *in, uint64_t *pos_in, struct file *out, uint64_t *pos_out,
+                       size_t length)
+{
+    struct inode *from = in->inode, *to = out->inode;
+    if (S_ISDIR(from->mode) || S_ISDIR(to->mode))
+        return -EISDIR;
+    if (!S_ISREG(from->mode) || !S_ISREG(to->mode))
+        return -EINVAL;
+    if (!file_readable(in) || !file_writable(out) || (out->flags & O_APPEND))
+        return -EBADF;
+    if (from->dev != to->dev)
+        return -EXDEV;
+    if (*pos_in + length < *pos_in || *pos_out + length < *pos_out)
+        return -EOVERFLOW;
+    if ((int64_t)*pos_in < 0 || (int64_t)*pos_out < 0)
+        return -EINVAL;
+    length = *pos_in >= from->size ? 0 : MIN(length, from->size - *pos_in);
+    if (from == to && *pos_out + length > *pos_in && *pos_out < *pos_in + length)
+        return -EINVAL; /* overlapping ranges of one file */
+    if (length == 0)
+        return 0;
+    return file_transfer(in, pos_in, out, pos_out, MIN(length, MAX_RW_COUNT));
+}
+
+long sys_copy_file_range(int fd_in, int64_t *user_off_in, int fd_out, int64_t *user_off_out,
+                         size_t length, unsigned int flags)
+{
+    struct file *in = fd_get(fd_in);
+    struct file *out = in ? fd_get(fd_out) : NULL;
+    int64_t off_in = 0, off_out = 0;
+    long result;
+    if (!in || !out)
+        result = -EBADF;
+    else if ((user_off_in && offset_from_user(user_off_in, &off_in)) ||
+             (user_off_out && offset_from_user(user_off_out, &off_out)))
+        result = -EFAULT;
+    else if (flags != 0)
+        result = -EINVAL;
+    else {
+        uint64_t pos_in = user_off_in ? (uint64_t)off_in : in->offset;
+        uint64_t pos_out = user_off_out ? (uint64_t)off_out : out->offset;
+        result = copy_range(in, &pos_in, out, &pos_out, length);
+        if (result > 0) {
+            if (!user_off_in)
+                in->offset = pos_in;
+            if (!user_off_out)
+                out->offset = pos_out;
+            if ((user_off_in && put_user((int64_t)pos_in, user_off_in)) ||
+                (user_off_out && put_user((int64_t)pos_out, user_off_out)))
+                result = -EFAULT;
+        }
+    }
+    if (in)
+        file_put(in);
+    if (out)
+        file_put(out);
+    return result;
 }
 
 long sys_lseek(int fd, int64_t offset, int whence)

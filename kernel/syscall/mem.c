@@ -1,11 +1,13 @@
 /* mem.c (syscall) - the memory system calls: brk, mmap, munmap, mprotect, madvise, mremap,
- * msync.
+ * msync, mincore.
  * They only edit the list of regions (vm.c); pages arrive on first touch.
  */
 #include "fs.h"
 #include "mm.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
+#include "uaccess.h"
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
@@ -251,4 +253,38 @@ long sys_msync(uint64_t address, uint64_t length, int flags)
     if (vm_bytes_mapped(mm, address, end) != end - address)
         return -ENOMEM; /* a hole in the range */
     return 0;
+}
+
+/* mincore(2): a byte per page of [address, address + length), 1 if the page is in memory.
+ * The answers go out a page of them at a time, as Linux's do: a hole in the range is ENOMEM
+ * once the answers before it are out. */
+long sys_mincore(uint64_t address, uint64_t length, uint8_t *user_vec)
+{
+    if (address & (PAGE_SIZE - 1))
+        return -EINVAL;
+    if (address > USER_TOP || length > USER_TOP - address)
+        return -ENOMEM;
+    uint64_t pages = ALIGN_UP(length, PAGE_SIZE) / PAGE_SIZE;
+    uint8_t *answers = kmalloc(PAGE_SIZE);
+    if (!answers)
+        return -ENOMEM;
+    struct mm *mm = current_proc()->mm;
+    long result = 0;
+    while (pages > 0) {
+        long answered = vm_residency(mm, address, MIN(pages, (uint64_t)PAGE_SIZE), answers);
+        if (answered < 0) {
+            result = answered;
+            break;
+        }
+        if (copy_to_user(user_vec, answers, (size_t)answered)) {
+            result = -EFAULT;
+            break;
+        }
+        pages -= (uint64_t)answered;
+        user_vec += answered;
+        address += (uint64_t)answered * PAGE_SIZE;
+        cond_resched(); /* the range is the caller's: terabytes of reserved space are a long walk */
+    }
+    kfree(answers);
+    return result;
 }

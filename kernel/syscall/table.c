@@ -21,9 +21,9 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(lstat), ENTRY(poll), ENTRY(lseek), ENTRY(mmap), ENTRY(mprotect), ENTRY(munmap),
     ENTRY(brk), ENTRY(rt_sigaction), ENTRY(rt_sigprocmask), ENTRY(rt_sigreturn), ENTRY(ioctl),
     ENTRY(pread64), ENTRY(pwrite64), ENTRY(readv), ENTRY(writev), ENTRY(access), ENTRY(pipe), ENTRY(select),
-    ENTRY(sched_yield), ENTRY(mremap), ENTRY(msync), ENTRY(madvise), ENTRY(dup), ENTRY(dup2), ENTRY(pause),
+    ENTRY(sched_yield), ENTRY(mremap), ENTRY(msync), ENTRY(mincore), ENTRY(madvise), ENTRY(dup), ENTRY(dup2), ENTRY(pause),
     ENTRY(getitimer), ENTRY(alarm), ENTRY(setitimer),
-    ENTRY(nanosleep), ENTRY(getpid), ENTRY(clone), ENTRY(fork), ENTRY(vfork), ENTRY(execve),
+    ENTRY(nanosleep), ENTRY(getpid), ENTRY(sendfile), ENTRY(clone), ENTRY(fork), ENTRY(vfork), ENTRY(execve),
     ENTRY(exit), ENTRY(wait4), ENTRY(kill), ENTRY(uname), ENTRY(fcntl), ENTRY(truncate),
     ENTRY(ftruncate), ENTRY(getcwd), ENTRY(chdir), ENTRY(fchdir), ENTRY(rename), ENTRY(mkdir),
     ENTRY(rmdir), ENTRY(creat), ENTRY(link), ENTRY(unlink), ENTRY(symlink), ENTRY(readlink),
@@ -46,7 +46,7 @@ static const void *const syscall_table[SYSCALL_COUNT] = {
     ENTRY(setns), ENTRY(renameat2), ENTRY(set_robust_list), ENTRY(fadvise64),
     ENTRY(socket), ENTRY(socketpair), ENTRY(getsockname), ENTRY(getpeername), ENTRY(statfs),
     ENTRY(fstatfs), ENTRY(getxattr), ENTRY(lgetxattr), ENTRY(fgetxattr), ENTRY(listxattr),
-    ENTRY(llistxattr), ENTRY(flistxattr), ENTRY(getrandom), ENTRY(statx), ENTRY(faccessat2),
+    ENTRY(llistxattr), ENTRY(flistxattr), ENTRY(getrandom), ENTRY(copy_file_range), ENTRY(statx), ENTRY(faccessat2),
     ENTRY(trace),
 };
 

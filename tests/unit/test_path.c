@@ -50,7 +50,7 @@ static int make_file(const char *path, const char *text)
     int error = vfs_open(NULL, path, O_WRONLY | O_CREAT | O_TRUNC, 0644, &file);
     if (error)
         return error;
-    ssize_t written = file->ops->write(file, text, strlen(text), &file->offset);
+    ssize_t written = file->ops->write(file, text, strlen(text), &file->offset, copy_kernel);
     file_put(file);
     return written < 0 ? (int)written : 0;
 }
@@ -284,7 +284,8 @@ TEST(file_data_spans_pages_and_survives_unlink)
     struct file *file;
     CHECK_EQ(vfs_open(NULL, "/data", O_RDWR | O_CREAT | O_EXCL, 0600, &file), 0);
     CHECK_EQ(vfs_open(NULL, "/data", O_RDWR | O_CREAT | O_EXCL, 0600, &file), -EEXIST);
-    CHECK_EQ(file->ops->write(file, data, sizeof(data), &file->offset), (long long)sizeof(data));
+    CHECK_EQ(file->ops->write(file, data, sizeof(data), &file->offset, copy_kernel),
+             (long long)sizeof(data));
     CHECK_EQ(inode_size(file->inode), sizeof(data));
     CHECK_EQ(inode_read(file->inode, back, sizeof(back), 0), (long long)sizeof(back));
     CHECK(memcmp(data, back, sizeof(data)) == 0);
