@@ -817,11 +817,34 @@ static void generate_loadavg(struct text *t)
     add(t, "0.00 0.00 0.00 %d/%d %d\n", runnable, proc_count, reader_ns()->last_pid);
 }
 
-/* /proc/interrupts: only the local timer's line (LOC), in Linux's layout. A CPU with
- * nothing to do takes none (the timer is tickless). */
+/* /proc/interrupts, in Linux's layout: a column per CPU; a line per device IRQ naming the
+ * controller that delivers it, its input there and trigger mode, and the driver; then the
+ * local timer (tickless: a CPU with nothing to do takes none) and the TLB shootdown requests
+ * each CPU carried out for the others. Each counter is its own CPU's; reading one that its
+ * CPU is raising gives the old or the new value. */
 static void generate_interrupts(struct text *t)
 {
-    add(t, "%16s\nLOC: %10lu   Local timer interrupts\n", "CPU0", this_cpu()->timer_interrupts);
+    add(t, "%11s", "");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "CPU%-8d", i);
+    add(t, "\n");
+    for (int irq = 0; irq < IRQ_COUNT; irq++) {
+        struct irq_description d;
+        if (!irq_describe(irq, &d))
+            continue;
+        add(t, "%3d: ", irq);
+        for (int i = 0; i < cpu_count; i++)
+            add(t, "%10lu ", cpus[i]->irq_counts[irq]);
+        add(t, " %8s %3u-%-8s %s\n", d.controller, d.input, d.trigger, irq_device_name(irq));
+    }
+    add(t, "LOC: ");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "%10lu ", cpus[i]->timer_interrupts);
+    add(t, "  Local timer interrupts\n");
+    add(t, "TLB: ");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "%10lu ", cpus[i]->tlb_shootdowns);
+    add(t, "  TLB shootdowns\n");
 }
 
 /* /proc/frames (nest's own): one line per CPU on the frame allocator's work, as the locks
