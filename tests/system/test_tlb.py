@@ -1,0 +1,35 @@
+"""TLB shootdown (issue 16): on 4 CPUs, fork/exit/wait storms free kernel stacks, and each
+free asks every other CPU to flush the stack's pages (VECTOR_IPI_TLB); the children's
+mmap/mprotect/munmap go through the same flush. No panic, every frame back, and the other
+CPUs' "TLB shootdowns" counts in /proc/interrupts grow by at least one per freed stack."""
+import re
+
+import pytest
+
+from nest import Nest
+
+
+def tlb_counts(nest):
+    out = nest.run("cat /proc/interrupts")
+    line = re.search(r"^TLB:((?:\s+\d+)+)\s+TLB shootdowns$", out, re.M)
+    assert line, "no TLB line in /proc/interrupts:\n" + out
+    return [int(n) for n in line.group(1).split()]
+
+
+@pytest.mark.parametrize("smp", [4, 1])
+def test_fork_exit_storms_shoot_down_kernel_stacks_on_every_other_cpu(smp):
+    with Nest(smp=smp, timeout=300) as nest:
+        nest.wait_for_prompt(timeout=90)
+        before = tlb_counts(nest)
+        assert len(before) == smp, "expected %d CPU columns, got %r" % (smp, before)
+        out = nest.run("/tests/tlb_storm 300; echo status=$?", timeout=240)
+        assert "status=0" in out, "tlb_storm failed:\n" + out
+        match = re.search(r"cycles 300 cpus (\d+) shootdowns (\d+) memory ok", out)
+        assert match and int(match.group(1)) == smp, out
+        after = tlb_counts(nest)
+        assert after[0] == before[0], \
+            "cpu0 freed the stacks itself and needs no request: %r then %r" % (before, after)
+        for cpu in range(1, smp):
+            assert after[cpu] - before[cpu] >= 300, \
+                "cpu%d answered %d shootdowns for 300 freed stacks" % (cpu, after[cpu] - before[cpu])
+        assert nest.run("echo still-alive") == "still-alive"
