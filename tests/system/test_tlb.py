@@ -27,9 +27,10 @@ def test_fork_exit_storms_shoot_down_kernel_stacks_on_every_other_cpu(smp):
         match = re.search(r"cycles 300 cpus (\d+) shootdowns (\d+) memory ok", out)
         assert match and int(match.group(1)) == smp, out
         after = tlb_counts(nest)
-        assert after[0] == before[0], \
-            "cpu0 freed the stacks itself and needs no request: %r then %r" % (before, after)
-        for cpu in range(1, smp):
-            assert after[cpu] - before[cpu] >= 300, \
-                "cpu%d answered %d shootdowns for 300 freed stacks" % (cpu, after[cpu] - before[cpu])
+        answered = [a - b for a, b in zip(after, before)]
+        # Each freed stack is one request to every CPU but the one that freed it.
+        assert sum(answered) >= 300 * (smp - 1), \
+            "300 stacks freed on %d CPUs, shootdowns answered per CPU: %r" % (smp, answered)
+        assert sum(1 for n in answered if n > 0) >= smp - 1, \
+            "every CPU but the freeing one must have answered: %r" % answered
         assert nest.run("echo still-alive") == "still-alive"
