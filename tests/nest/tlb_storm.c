@@ -1,10 +1,13 @@
 // tlb_storm.c - nest-only: fork/exit/wait storms that make the kernel free and reuse kernel
 // stacks (each free is a TLB shootdown to every other CPU), while each child maps, writes,
 // write-protects and unmaps a region larger than one unmap batch. Checks that the children
-// saw their own data, that every frame came back (MemFree before = after), and that the
-// other CPUs carried out at least one shootdown per freed stack ("TLB:" in /proc/interrupts).
-// Usage: tlb_storm CYCLES. Prints "cycles N cpus C shootdowns D memory ok". Run by
-// tests/system/test_tlb.py.
+// saw their own data, that every frame came back (MemFree before = after, give or take the
+// kmalloc caches of several CPUs), and that the other CPUs carried out at least one
+// shootdown per freed stack ("TLB:" in /proc/interrupts).
+// Usage: tlb_storm CYCLES [concurrent]. Prints "cycles N cpus C shootdowns D memory ok".
+// "concurrent": other storms run at the same time, so MemFree is not compared (theirs moves).
+// Run by tests/system/test_tlb.py.
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +107,7 @@ static int storm(int count)
 int main(int argc, char **argv)
 {
     int cycles = argc > 1 ? atoi(argv[1]) : 200;
+    bool concurrent = argc > 2 && strcmp(argv[2], "concurrent") == 0;
     int cpus = 0;
     /* Warm up, as leak_fork does: the kernel's allocators reach their working size and this
      * process touches every page it will use, so that only a leak can change MemFree. */
@@ -117,9 +121,14 @@ int main(int argc, char **argv)
         return 1;
     long shot = tlb_shootdowns(&cpus) - shot_before;
     long free_after = mem_free_kb();
+    /* On several CPUs a kmalloc frame or two may stay carved while its blocks wait in
+     * another CPU's cache (heap.c); a leak in the paths stormed here would lose frames on
+     * every cycle, hundreds of them. */
+    long slack_kb = cpus > 1 ? cpus * 16L : 0;
+    bool leaked = !concurrent && free_before - free_after > slack_kb;
     printf("cycles %d cpus %d shootdowns %ld memory %s\n", cycles, cpus, shot,
-           free_after == free_before ? "ok" : "leaked");
-    if (free_after != free_before) {
+           concurrent ? "not compared" : leaked ? "leaked" : "ok");
+    if (leaked) {
         printf("MemFree %ld kB before, %ld kB after\n", free_before, free_after);
         return 1;
     }
