@@ -13,11 +13,11 @@ ROUTING = r"ioapic: 1 I/O APIC \(GSI 0-23\): routing IRQs to cpu0 \(APIC id 0\);
 
 
 def irq_lines(nest):
-    """/proc/interrupts' device lines, as {irq: (count on cpu0, the rest of the line)}."""
+    """/proc/interrupts' device lines, as {irq: (count over all CPUs, the rest of the line)}."""
     out = nest.run("cat /proc/interrupts")
     lines = {}
-    for irq, count, rest in re.findall(r"^\s*(\d+):\s+(\d+)\s+(.*)$", out, re.M):
-        lines[int(irq)] = (int(count), rest.strip())
+    for irq, counts, rest in re.findall(r"^\s*(\d+):((?:\s+\d+)+)\s+(\D.*)$", out, re.M):
+        lines[int(irq)] = (sum(int(n) for n in counts.split()), rest.strip())
     assert lines, "/proc/interrupts lists no device IRQ:\n" + out
     return lines
 
