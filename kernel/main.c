@@ -107,6 +107,7 @@ __noreturn __attribute__((noinline)) void kmain(struct boot_info *bi)
     log_grow(options.log_buf_len);
     fbcon_init(&bi->framebuffer); /* from here on, messages appear on the screen too */
     lapic_init();
+    ioapic_init();
     timer_init();
     syscall_init();
     sched_init(options.sched);

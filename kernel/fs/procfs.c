@@ -875,18 +875,34 @@ static void generate_loadavg(struct text *t)
     add(t, "0.00 0.00 0.00 %d/%d %d\n", runnable, proc_count, reader_ns()->last_pid);
 }
 
-/* /proc/interrupts: only the local timer's line (LOC), a column per CPU, in Linux's layout.
- * A CPU with nothing to do takes none (the timer is tickless). Each count is written only by
- * its own CPU; reading one word of another's is safe. */
+/* /proc/interrupts, in Linux's layout: a column per CPU; a line per device IRQ naming the
+ * controller that delivers it, its input there and trigger mode, and the driver; then the
+ * local timer (tickless: a CPU with nothing to do takes none) and the TLB shootdown requests
+ * each CPU carried out for the others. Each counter is its own CPU's; reading one that its
+ * CPU is raising gives the old or the new value. */
 static void generate_interrupts(struct text *t)
 {
     add(t, "%11s", "");
     for (int i = 0; i < cpu_count; i++)
         add(t, "CPU%-8d", i);
-    add(t, "\nLOC: ");
+    add(t, "\n");
+    for (int irq = 0; irq < IRQ_COUNT; irq++) {
+        struct irq_description d;
+        if (!irq_describe(irq, &d))
+            continue;
+        add(t, "%3d: ", irq);
+        for (int i = 0; i < cpu_count; i++)
+            add(t, "%10lu ", cpus[i]->irq_counts[irq]);
+        add(t, " %8s %3u-%-8s %s\n", d.controller, d.input, d.trigger, irq_device_name(irq));
+    }
+    add(t, "LOC: ");
     for (int i = 0; i < cpu_count; i++)
         add(t, "%10lu ", __atomic_load_n(&cpus[i]->timer_interrupts, __ATOMIC_RELAXED));
     add(t, "  Local timer interrupts\n");
+    add(t, "TLB: ");
+    for (int i = 0; i < cpu_count; i++)
+        add(t, "%10lu ", cpus[i]->tlb_shootdowns);
+    add(t, "  TLB shootdowns\n");
 }
 
 /* /proc/frames (nest's own): one line per CPU on the frame allocator's work, as the locks
@@ -1059,7 +1075,8 @@ static void text_release(struct file *file)
 /* /proc/cpuinfo: a block per online CPU, formatted afresh by every read up to the offset,
  * since the blocks of many CPUs do not fit in the one page a text file has. They never
  * change, so reads in pieces fit together. */
-static ssize_t cpuinfo_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static ssize_t cpuinfo_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                            copy_fn copy)
 {
     (void)file;
     char block[768];
@@ -1071,7 +1088,7 @@ static ssize_t cpuinfo_read(struct file *file, void *user_buf, size_t n, uint64_
         uint64_t block_end = block_start + t.length;
         if (*offset < block_end) {
             size_t from = *offset - block_start, count = MIN(n - copied, t.length - from);
-            if (copy_to_user((char *)user_buf + copied, block + from, count))
+            if (copy((char *)buf + copied, block + from, count))
                 return -EFAULT;
             copied += count;
             *offset += count;

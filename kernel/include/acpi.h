@@ -54,6 +54,13 @@ struct madt_info {
 
 extern struct madt_info acpi_madt;
 
+/* How an ISA IRQ reaches the I/O APICs (ioapic.c programs its input this way). */
+struct isa_irq_route {
+    uint32_t gsi;    /* the global system interrupt it arrives as */
+    bool active_low; /* polarity: ISA's is active high */
+    bool level;      /* trigger mode: ISA's is edge */
+};
+
 /* Find the root table from the RSDP at rsdp_phys (0: the loader gave none, search where a PC
  * BIOS puts it) and read the MADT into acpi_madt. */
 void acpi_init(uint64_t rsdp_phys);
@@ -61,5 +68,8 @@ void acpi_init(uint64_t rsdp_phys);
 const struct acpi_header *acpi_find_table(const char *signature);
 /* Read a MADT into out. False (and out empty) if it is not a well-formed MADT. */
 bool madt_parse(const struct acpi_header *madt, struct madt_info *out);
+/* Where ISA IRQ irq arrives, and how: ISA's way (GSI irq, active high, edge) unless one of m's
+ * interrupt source overrides says otherwise. */
+struct isa_irq_route madt_isa_route(const struct madt_info *m, int irq);
 
 #endif

@@ -8,7 +8,8 @@
 
 struct trap_frame;
 
-#define IRQ_BASE 32 /* the PIC delivers IRQ n as vector IRQ_BASE + n */
+#define IRQ_BASE 32 /* ISA IRQ n arrives as vector IRQ_BASE + n (from the PIC or I/O APIC) */
+#define IRQ_COUNT 16 /* the ISA IRQs, 0-15 */
 #define VECTOR_TIMER 48     /* the local APIC timer, just above the PIC's vectors */
 #define VECTOR_IPI_RESCHEDULE 49 /* another CPU gave this one work (smp_reschedule) */
 #define VECTOR_IPI_TLB 50   /* another CPU changed a mapping this one may cache (vm.c) */
@@ -21,10 +22,25 @@ void serial_write(const char *text, size_t len);
 void serial_enable_input(void);
 void serial_interrupt(void);
 
+/* The legacy 8259 PICs (pic.c): remapped at boot and used when there is no I/O APIC. */
 void pic_init(void);
-void irq_unmask(int irq);
+void pic_mask_all(void);
+void pic_unmask(int irq);
 void pic_end_of_interrupt(int irq);
-void irq_dispatch(int irq);
+void irq_dispatch(int irq);          /* run the driver of ISA IRQ irq */
+const char *irq_device_name(int irq); /* its driver's name, as /proc/interrupts shows it */
+
+/* Device interrupts, through whichever controller delivers them (ioapic.c). */
+void ioapic_init(void); /* after lapic_init: route through the I/O APIC if the MADT has one */
+void irq_unmask(int irq); /* a driver is ready for ISA IRQ irq */
+void irq_end_of_interrupt(int irq);
+struct irq_description {
+    const char *controller; /* "IO-APIC" or "XT-PIC", as Linux names them */
+    uint32_t input;         /* the controller's input: the GSI, or the PIC's line */
+    const char *trigger;    /* "edge", or "fasteoi" (level-triggered) as Linux says */
+};
+/* How IRQ irq is delivered; false if no driver has unmasked it. */
+bool irq_describe(int irq, struct irq_description *d);
 
 /* The clock reads nanoseconds from the TSC; the one-shot timer (the local APIC's) interrupts
  * at a deadline on that clock. The scheduler's slice tick runs HZ times a second, and only

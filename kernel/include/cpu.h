@@ -44,6 +44,7 @@ struct tss {
 #define GDT_ENTRIES 7
 
 struct proc;
+struct mm;
 
 /* Counts for /proc/stat: changed only by their CPU, with its interrupts off. */
 struct cpu_stats {
@@ -80,6 +81,10 @@ struct cpu {
     struct timer slice_tick; /* pending only while a process (not idle) runs */
     uint64_t time_mark;      /* clock at the last kernel entry, exit or switch (cputime.c) */
     uint64_t timer_interrupts; /* taken so far (/proc/interrupts) */
+    uint64_t irq_counts[16];   /* device interrupts taken, by ISA IRQ (IRQ_COUNT) (/proc/interrupts) */
+    uint64_t tlb_shootdowns;   /* other CPUs' flush requests this one carried out (vm.c) */
+    struct mm *active_mm;      /* the user address space in CR3, NULL for the kernel's own;
+                                * set by mm_activate on this CPU only */
 
     /* Which CPU this is, and its own descriptor tables: each CPU loads its own GDT, since
      * the TSS in it holds that CPU's stacks and the CPU marks its TSS descriptor busy. The

@@ -103,6 +103,8 @@ struct mm {
     uint64_t resident_pages; /* present pages in its page tables (VmRSS): counted as they are
                               * mapped and unmapped, so /proc need not walk the tables */
     uint64_t saved_auxv[MM_AUXV_WORDS]; /* the auxv exec gave the program (/proc/PID/auxv) */
+    uint64_t cpus_loaded; /* CPUs with it in CR3, a bit per CPU index: each CPU sets and
+                           * clears only its own bit, atomically, in mm_activate */
 };
 
 void vm_init(uint64_t highest_physical);
@@ -112,6 +114,12 @@ struct mm *mm_create(void);
 struct mm *mm_fork(struct mm *parent);
 void mm_destroy(struct mm *mm);
 void mm_activate(struct mm *mm);
+/* After changing present page-table entries of [start, end): flush them from every TLB
+ * that may hold them, this CPU's and (by IPI) the others', and return once all have. Of a
+ * user address space: the CPUs that have it loaded; of the kernel's mappings: every CPU.
+ * The caller holds no spinlock (a CPU spinning for it could not answer). */
+void tlb_flush_mm(struct mm *mm, uint64_t start, uint64_t end);
+void tlb_flush_kernel(uint64_t start, uint64_t end);
 /* VECTOR_IPI_TLB: another CPU changed mappings this CPU may hold in its TLB. */
 void tlb_shootdown_interrupt(void);
 int vm_map_area(struct mm *mm, uint64_t start, uint64_t length, int prot, bool shared,

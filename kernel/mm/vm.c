@@ -4,19 +4,26 @@
  * address space: each new PML4 copies those entries. The user half is described by a list
  * of struct vm_area and filled lazily by the page-fault handler: zero pages for anonymous
  * memory, a copy of file data for file mappings, and a private copy on the first write to a
- * copy-on-write page shared after fork().
+ * copy-on-write page shared after fork(). A change to an entry that another CPU's TLB may
+ * hold is followed by a TLB shootdown (the end of this file).
  */
+#include "apic.h"
+#include "arch.h"
 #include "cpu.h"
 #include "fs.h"
 #include "mm.h"
 #include "printk.h"
 #include "proc.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "string.h"
 #include "x86.h"
 
 extern char _kernel_start[], _text_end[], _rodata_end[], _kernel_end[];
 
 static uint64_t kernel_pml4_phys;
+
+#define CR4_PGE (1UL << 7) /* global pages: their TLB entries survive CR3 loads */
 
 #define PF_PRESENT 0x1 /* page-fault error code bits */
 #define PF_WRITE 0x2
@@ -97,7 +104,7 @@ void vm_init(uint64_t highest_physical)
     for (uint64_t va = VMAP_BASE; va < VMAP_BASE + VMAP_SIZE; va += 0x200000)
         if (!vm_walk(kernel_pml4_phys, va, true))
             panic("vm_init: out of memory for the kernel stack area");
-    write_cr4(read_cr4() | (1UL << 7)); /* PGE: kernel pages survive CR3 switches */
+    write_cr4(read_cr4() | CR4_PGE); /* kernel pages survive CR3 switches */
     write_cr3(kernel_pml4_phys);
 }
 
@@ -111,18 +118,45 @@ uint64_t kernel_pml4(void)
 #define KSTACK_SLOT (KERNEL_STACK_SIZE + PAGE_SIZE) /* the stack and its guard page */
 #define KSTACK_SLOTS (VMAP_SIZE / KSTACK_SLOT)
 
+/* The slots of freed stacks, and the first never used. Guard: kstack_lock (a stack is freed
+ * by the next process on a CPU, without the kernel lock: sched_finish_switch). */
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack", RANK_KSTACK);
 static uint64_t kstack_free_slots[KSTACK_SLOTS];
 static int kstack_free_count;
 static uint64_t kstack_next = VMAP_BASE;
 
-/* Unmap and free the first bytes of a kernel stack (or other mapped area) at base. */
+/* A slot for a new stack, or 0 when the area is full. */
+static uint64_t kstack_take_slot(void)
+{
+    uint64_t slot = 0;
+    spin_lock(&kstack_lock);
+    if (kstack_free_count > 0)
+        slot = kstack_free_slots[--kstack_free_count];
+    else if (kstack_next + KSTACK_SLOT <= VMAP_BASE + VMAP_SIZE)
+        slot = kstack_next, kstack_next += KSTACK_SLOT;
+    spin_unlock(&kstack_lock);
+    return slot;
+}
+
+static void kstack_put_slot(uint64_t slot)
+{
+    spin_lock(&kstack_lock);
+    kstack_free_slots[kstack_free_count++] = slot;
+    spin_unlock(&kstack_lock);
+}
+
+/* Unmap and free the first bytes of a kernel stack (or other mapped area) at base. The
+ * frames go back only once no CPU's TLB can reach them: the entries first lose their
+ * present bit (keeping the address), every CPU flushes, then the frames are freed. */
 static void unmap_kstack_pages(uint64_t base, uint64_t bytes)
 {
+    for (uint64_t off = 0; off < bytes; off += PAGE_SIZE)
+        *vm_walk(kernel_pml4_phys, base + off, false) &= ~PTE_PRESENT;
+    tlb_flush_kernel(base, base + bytes);
     for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
         uint64_t *pte = vm_walk(kernel_pml4_phys, base + off, false);
         frame_unref(*pte & PTE_ADDRESS_MASK);
         *pte = 0;
-        invlpg(base + off);
     }
 }
 
@@ -130,24 +164,19 @@ static void unmap_kstack_pages(uint64_t base, uint64_t bytes)
  * overflow faults instead of corrupting the neighbour. Returns the lowest mapped address. */
 void *kstack_alloc(void)
 {
-    uint64_t slot;
-    if (kstack_free_count > 0)
-        slot = kstack_free_slots[--kstack_free_count];
-    else if (kstack_next + KSTACK_SLOT <= VMAP_BASE + VMAP_SIZE)
-        slot = kstack_next, kstack_next += KSTACK_SLOT;
-    else
+    uint64_t slot = kstack_take_slot();
+    if (!slot)
         return NULL;
     uint64_t base = slot + PAGE_SIZE; /* slot's first page stays unmapped: the guard */
     for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
         uint64_t frame = frame_alloc();
         if (!frame) {
             unmap_kstack_pages(base, off);
-            kstack_free_slots[kstack_free_count++] = slot;
+            kstack_put_slot(slot);
             return NULL;
         }
         uint64_t *pte = vm_walk(kernel_pml4_phys, base + off, false);
-        *pte = frame | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL;
-        invlpg(base + off);
+        *pte = frame | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL; /* was not present */
     }
     return (void *)base;
 }
@@ -156,7 +185,7 @@ void kstack_free(void *stack)
 {
     uint64_t base = (uint64_t)stack;
     unmap_kstack_pages(base, KERNEL_STACK_SIZE);
-    kstack_free_slots[kstack_free_count++] = base - PAGE_SIZE;
+    kstack_put_slot(base - PAGE_SIZE);
 }
 
 void *vm_map_kernel_pages(uint64_t va, uint64_t size)
@@ -170,8 +199,7 @@ void *vm_map_kernel_pages(uint64_t va, uint64_t size)
             unmap_kstack_pages(va, off);
             return NULL;
         }
-        *pte = frame | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL;
-        invlpg(va + off);
+        *pte = frame | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL; /* was not present */
     }
     return (void *)va;
 }
@@ -335,19 +363,53 @@ struct mm *mm_fork(struct mm *parent)
             return NULL;
         }
     }
-    write_cr3(read_cr3()); /* the parent's pages just became read-only: flush its TLB */
+    tlb_flush_mm(parent, 0, USER_TOP); /* its pages just became read-only: flush them */
     child->resident_pages = parent->resident_pages; /* every present page was shared */
     return child;
 }
 
-/* Unmap one page of the address space arg (a struct mm, whose resident count drops: every
- * caller must pass it). */
-static void unmap_page_of_mm(uint64_t *pte, uint64_t va __unused, void *arg)
+/* Frames unmapped from an address space and not yet freed: a CPU that has the address
+ * space loaded may still reach them through its TLB until the flush that frees them. */
+#define UNMAP_BATCH_FRAMES 64
+
+struct unmap_batch {
+    struct mm *mm;
+    uint64_t start, end; /* the pages' addresses lie in [start, end) */
+    int count;
+    uint64_t frames[UNMAP_BATCH_FRAMES];
+};
+
+/* Flush the batch's range from every TLB that may hold it, then free its frames. */
+static void unmap_batch_finish(struct unmap_batch *b)
 {
-    struct mm *mm = arg;
-    frame_unref(*pte & PTE_ADDRESS_MASK);
+    if (b->count == 0)
+        return;
+    tlb_flush_mm(b->mm, b->start, b->end);
+    for (int i = 0; i < b->count; i++)
+        frame_unref(b->frames[i]);
+    b->count = 0;
+}
+
+/* Unmap one page of the batch's address space, whose resident count drops. */
+static void unmap_page_of_mm(uint64_t *pte, uint64_t va, void *arg)
+{
+    struct unmap_batch *b = arg;
+    if (b->count == UNMAP_BATCH_FRAMES)
+        unmap_batch_finish(b);
+    if (b->count == 0)
+        b->start = va;
+    b->end = va + PAGE_SIZE;
+    b->frames[b->count++] = *pte & PTE_ADDRESS_MASK;
     *pte = 0;
-    mm->resident_pages--;
+    b->mm->resident_pages--;
+}
+
+/* Unmap every page of [start, end) in mm and free the frames once no TLB reaches them. */
+static void unmap_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+    struct unmap_batch b = {.mm = mm};
+    for_each_pte(mm->pml4, start, end, unmap_page_of_mm, &b);
+    unmap_batch_finish(&b);
 }
 
 /* Free the user half's page-table pages (the kernel half is shared and stays). */
@@ -382,11 +444,13 @@ void mm_destroy(struct mm *mm)
 {
     if (--mm->users > 0)
         return;
-    if (read_cr3() == mm->pml4)
-        write_cr3(kernel_pml4_phys);
+    if (this_cpu()->active_mm == mm)
+        mm_activate(NULL);
+    if (__atomic_load_n(&mm->cpus_loaded, __ATOMIC_SEQ_CST))
+        panic("mm_destroy: the address space is still loaded on CPUs %#lx", mm->cpus_loaded);
     while (mm->areas) { /* unlinked one by one: the walk may let others run */
         struct vm_area *a = mm->areas;
-        for_each_pte(mm->pml4, a->start, a->end, unmap_page_of_mm, mm);
+        unmap_range(mm, a->start, a->end);
         mm->areas = a->next;
         free_area(a);
     }
@@ -396,11 +460,24 @@ void mm_destroy(struct mm *mm)
     kfree(mm);
 }
 
+/* Load mm (NULL: the kernel's tables alone) on this CPU and keep mm->cpus_loaded true: the
+ * bit is set before CR3 is written, so a CPU changing mm's entries meanwhile either sees it
+ * (and asks this one to flush) or changed them before this CPU's TLB was emptied. */
 void mm_activate(struct mm *mm)
 {
-    uint64_t pml4 = mm ? mm->pml4 : kernel_pml4_phys;
-    if (read_cr3() != pml4)
-        write_cr3(pml4);
+    push_off();
+    struct cpu *me = this_cpu();
+    struct mm *old = me->active_mm;
+    uint64_t bit = 1UL << me->index;
+    if (old != mm) {
+        if (mm)
+            __atomic_fetch_or(&mm->cpus_loaded, bit, __ATOMIC_SEQ_CST);
+        write_cr3(mm ? mm->pml4 : kernel_pml4_phys);
+        if (old)
+            __atomic_fetch_and(&old->cpus_loaded, ~bit, __ATOMIC_SEQ_CST);
+        me->active_mm = mm;
+    }
+    pop_off();
 }
 
 /* The bytes of every region of mm (Linux's total_vm, what RLIMIT_AS limits). One pass over
@@ -508,7 +585,7 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t length)
     for (struct vm_area **link = &mm->areas; *link;) {
         struct vm_area *a = *link;
         if (a->start >= start && a->end <= end) {
-            for_each_pte(mm->pml4, a->start, a->end, unmap_page_of_mm, mm);
+            unmap_range(mm, a->start, a->end);
             *link = a->next;
             free_area(a);
             mm->map_count--;
@@ -516,7 +593,6 @@ int vm_unmap(struct mm *mm, uint64_t start, uint64_t length)
             link = &a->next;
         }
     }
-    write_cr3(read_cr3());
     return 0;
 }
 
@@ -614,7 +690,7 @@ int vm_protect(struct mm *mm, uint64_t start, uint64_t length, int prot)
         }
     }
     merge_areas(mm);
-    write_cr3(read_cr3());
+    tlb_flush_mm(mm, start, end);
     return 0;
 }
 
@@ -702,8 +778,7 @@ __attribute__((noinline)) int cow_fault(uint64_t *pte, uint64_t va, struct vm_ar
     frame = copy;
        LAB cow: end */
     *pte = frame | pte_flags_for(a->prot);
-    invlpg(va);
-    return 0;
+    return 0; /* the caller flushes the old entry from the TLBs */
 }
 
 /* Make address present (and writable, if write) in mm, as a fault would. 0 or -errno. */
@@ -750,8 +825,12 @@ int vm_populate(struct mm *mm, uint64_t address, bool write)
         mm->resident_pages++;
         return 0;
     }
-    if (write && !(*pte & PTE_WRITE))
-        return cow_fault(pte, va, a);
+    if (write && !(*pte & PTE_WRITE)) {
+        int err = cow_fault(pte, va, a);
+        if (!err)
+            tlb_flush_mm(mm, va, va + PAGE_SIZE);
+        return err;
+    }
     return 0;
 }
 
@@ -825,8 +904,7 @@ int vm_discard(struct mm *mm, uint64_t start, uint64_t length)
         return -EINVAL;
     for (struct vm_area *a = mm->areas; a; a = a->next)
         if (a->end > start && a->start < end && !a->shared)
-            for_each_pte(mm->pml4, MAX(a->start, start), MIN(a->end, end), unmap_page_of_mm, mm);
-    write_cr3(read_cr3());
+            unmap_range(mm, MAX(a->start, start), MIN(a->end, end));
     return 0;
 }
 
@@ -908,7 +986,7 @@ int vm_move(struct mm *mm, uint64_t old_start, uint64_t length, uint64_t new_sta
         continue;
     a->next = *link;
     *link = a;
-    write_cr3(read_cr3());
+    tlb_flush_mm(mm, old_start, old_start + length); /* the new place had no entries */
     return 0;
 }
 
@@ -930,20 +1008,137 @@ void vm_extend_area(struct vm_area *a, uint64_t end)
  * could not be allocated. */
 void *vm_map_physical(uint64_t phys, uint64_t size)
 {
-    for (uint64_t pa = ALIGN_DOWN(phys, PAGE_SIZE); pa < phys + size; pa += PAGE_SIZE) {
+    bool changed = false; /* a present entry now says something else */
+    uint64_t start = ALIGN_DOWN(phys, PAGE_SIZE);
+    for (uint64_t pa = start; pa < phys + size; pa += PAGE_SIZE) {
         uint64_t va = PHYS_MAP_BASE_ADDR + pa;
         uint64_t *pte = vm_walk(kernel_pml4_phys, va, true);
         if (!pte)
             return NULL;
         if (*pte & PTE_LARGE)
             continue; /* RAM already mapped by the direct map */
-        *pte = pa | PTE_PRESENT | PTE_WRITE | PTE_GLOBAL | PTE_NX;
-        invlpg(va);
+        uint64_t entry = pa | PTE_PRESENT | PTE_WRITE | PTE_GLOBAL | PTE_NX;
+        changed |= (*pte & PTE_PRESENT) && *pte != entry;
+        *pte = entry;
     }
+    if (changed)
+        tlb_flush_kernel(PHYS_MAP_BASE_ADDR + start, PHYS_MAP_BASE_ADDR + phys + size);
     return P2V(phys);
+}
+
+/* ---- TLB shootdown ----
+ *
+ * A CPU caches translations in its TLB, and a change to a page-table entry does not reach
+ * those copies: the CPU that changes an entry that was present flushes it from its own TLB,
+ * and asks every other CPU that may hold it to do the same with an IPI (VECTOR_IPI_TLB),
+ * waiting for all of them before it goes on (or frees the frame the entry named). Which CPUs
+ * may hold it: for a user address space, those that have it in CR3 now (mm->cpus_loaded:
+ * loading CR3 flushes every non-global entry, so a CPU that loads it later reads the new
+ * entries); for the kernel's own, global, mappings, every other CPU. An entry that was not
+ * present needs no flush: a TLB never holds an entry without the present bit (Intel SDM
+ * vol. 3, 4.10.4.3).
+ *
+ * Each CPU sends its requests from a slot of its own, so senders never wait for each other's
+ * slot, and a CPU waiting for answers answers the requests addressed to it meanwhile: two CPUs
+ * that shoot at each other at once (interrupts off, or their IPIs not yet taken) both finish.
+ * No lock is needed, and none may be held by the sender: a CPU spinning for it with
+ * interrupts off would never answer.
+ */
+
+#define TLB_FLUSH_PAGES_MAX 32 /* beyond this many pages one flush of everything is cheaper */
+#define TLB_ANSWER_TIMEOUT_NS (5 * NSEC_PER_SEC) /* generous: TCG on a busy host is slow */
+
+/* A CPU's request to the others. Guard: per-CPU, written only by its own CPU, interrupts off,
+ * while pending is 0; a target reads it only while its bit in pending is set. */
+struct tlb_request {
+    uint64_t start, end; /* the virtual range, page-aligned */
+    bool global;         /* kernel mappings: global entries too */
+    uint64_t pending;    /* CPUs that have not flushed yet; each clears its own bit */
+};
+
+static struct tlb_request tlb_requests[MAX_CPUS];
+
+/* Drop the entries for [start, end) from this CPU's TLB: one by one for a few pages, all of
+ * them for more (CR3 reload; toggling CR4.PGE also drops the global ones). */
+static void flush_local(uint64_t start, uint64_t end, bool global)
+{
+    if ((end - start) / PAGE_SIZE <= TLB_FLUSH_PAGES_MAX) {
+        for (uint64_t va = start; va < end; va += PAGE_SIZE)
+            invlpg(va); /* global entries too */
+    } else if (global) {
+        uint64_t cr4 = read_cr4();
+        write_cr4(cr4 & ~CR4_PGE);
+        write_cr4(cr4);
+    } else {
+        write_cr3(read_cr3());
+    }
+}
+
+/* Carry out every request addressed to this CPU. Interrupts off. */
+static void answer_requests(void)
+{
+    struct cpu *me = this_cpu();
+    uint64_t bit = 1UL << me->index;
+    for (int i = 0; i < cpu_count; i++) {
+        struct tlb_request *r = &tlb_requests[i];
+        if (!(__atomic_load_n(&r->pending, __ATOMIC_ACQUIRE) & bit))
+            continue;
+        flush_local(r->start, r->end, r->global);
+        me->tlb_shootdowns++;
+        __atomic_fetch_and(&r->pending, ~bit, __ATOMIC_RELEASE); /* r is the sender's again */
+    }
 }
 
 void tlb_shootdown_interrupt(void)
 {
-    write_cr3(read_cr3()); /* every non-global entry: the sender's range is not passed yet */
+    answer_requests();
+}
+
+/* Flush [start, end) here if flush_here, and on the CPUs in targets; return once all have. */
+static void shootdown(uint64_t targets, bool flush_here, uint64_t start, uint64_t end,
+                      bool global)
+{
+    push_off(); /* this CPU's slot and index stay ours */
+    struct cpu *me = this_cpu();
+    targets &= ~(1UL << me->index);
+    if (flush_here)
+        flush_local(start, end, global);
+    if (!targets) {
+        pop_off();
+        return;
+    }
+    struct tlb_request *r = &tlb_requests[me->index];
+    r->start = start;
+    r->end = end;
+    r->global = global;
+    __atomic_store_n(&r->pending, targets, __ATOMIC_RELEASE);
+    for (int i = 0; i < cpu_count; i++)
+        if (targets & (1UL << i))
+            lapic_send_ipi(cpus[i]->apic_id, VECTOR_IPI_TLB);
+    uint64_t deadline = clock_monotonic_ns() + TLB_ANSWER_TIMEOUT_NS;
+    uint64_t left;
+    while ((left = __atomic_load_n(&r->pending, __ATOMIC_ACQUIRE)) != 0) {
+        answer_requests();
+        if (clock_monotonic_ns() > deadline)
+            panic("tlb: cpu%d did not flush [%#lx, %#lx) within %lu s (waiting: %#lx)",
+                  __builtin_ctzl(left), start, end, TLB_ANSWER_TIMEOUT_NS / NSEC_PER_SEC, left);
+        cpu_relax();
+    }
+    pop_off();
+}
+
+void tlb_flush_mm(struct mm *mm, uint64_t start, uint64_t end)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the entries are written before the mask is read */
+    uint64_t loaded = __atomic_load_n(&mm->cpus_loaded, __ATOMIC_RELAXED);
+    shootdown(loaded, this_cpu()->active_mm == mm, start, end, false);
+}
+
+void tlb_flush_kernel(uint64_t start, uint64_t end)
+{
+    uint64_t others = 0;
+    for (int i = 0; i < cpu_count; i++)
+        if (__atomic_load_n(&cpus[i]->online, __ATOMIC_ACQUIRE))
+            others |= 1UL << i;
+    shootdown(others, true, start, end, true);
 }

@@ -273,6 +273,74 @@ TEST(a_table_with_a_bad_checksum_is_not_found)
     CHECK(!acpi_madt.found);
 }
 
+TEST(isa_irqs_without_an_override_arrive_as_themselves_active_high_edge)
+{
+    build_qemu_madt();
+    CHECK(madt_parse((const struct acpi_header *)madt, &info));
+    for (int irq = 1; irq < 16; irq++) {
+        if (irq == 5 || irq == 9 || irq == 10 || irq == 11)
+            continue; /* overridden */
+        struct isa_irq_route r = madt_isa_route(&info, irq);
+        CHECK_EQ(r.gsi, irq);
+        CHECK(!r.active_low);
+        CHECK(!r.level);
+    }
+}
+
+TEST(overrides_move_irq0_to_gsi2_and_make_pci_irqs_level_triggered)
+{
+    build_qemu_madt();
+    CHECK(madt_parse((const struct acpi_header *)madt, &info));
+    struct isa_irq_route timer = madt_isa_route(&info, 0);
+    CHECK_EQ(timer.gsi, 2);
+    CHECK(!timer.active_low); /* flags 0: as ISA says */
+    CHECK(!timer.level);
+    struct isa_irq_route sci = madt_isa_route(&info, 9);
+    CHECK_EQ(sci.gsi, 9);
+    CHECK(!sci.active_low); /* 0xd: polarity 1, active high; trigger 3, level */
+    CHECK(sci.level);
+}
+
+/* Real boards: two I/O APICs (the second from GSI 24), the SCI active low and level, the
+ * keyboard explicitly edge and active high, COM1 moved to another input. */
+TEST(a_second_io_apic_and_every_kind_of_override_flag)
+{
+    madt_begin(1);
+    madt_local_apic(0, 0, 1);
+    madt_io_apic(8, 0xfec00000, 0);
+    madt_io_apic(9, 0xfec01000, 24);
+    madt_override(0, 2, 0x0);
+    madt_override(9, 9, 0xf);   /* active low (3), level (3 << 2) */
+    madt_override(1, 1, 0x5);   /* active high (1), edge (1 << 2) */
+    madt_override(4, 28, 0x7);  /* active low, edge, at the second I/O APIC's input 4 */
+    table_end(madt, madt_len);
+    CHECK(madt_parse((const struct acpi_header *)madt, &info));
+    CHECK_EQ(info.ioapic_count, 2);
+    CHECK_EQ(info.ioapics[1].id, 9);
+    CHECK_EQ(info.ioapics[1].address, 0xfec01000);
+    CHECK_EQ(info.ioapics[1].gsi_base, 24);
+    CHECK_EQ(info.override_count, 4);
+    struct isa_irq_route sci = madt_isa_route(&info, 9);
+    CHECK(sci.active_low && sci.level);
+    struct isa_irq_route keyboard = madt_isa_route(&info, 1);
+    CHECK_EQ(keyboard.gsi, 1);
+    CHECK(!keyboard.active_low && !keyboard.level);
+    struct isa_irq_route com1 = madt_isa_route(&info, 4);
+    CHECK_EQ(com1.gsi, 28);
+    CHECK(com1.active_low && !com1.level);
+}
+
+TEST(a_madt_without_io_apic_lists_none_and_routes_nothing_elsewhere)
+{
+    madt_begin(1);
+    madt_local_apic(0, 0, 1);
+    table_end(madt, madt_len);
+    CHECK(madt_parse((const struct acpi_header *)madt, &info));
+    CHECK_EQ(info.ioapic_count, 0); /* ioapic.c then leaves the PICs in charge */
+    CHECK_EQ(info.override_count, 0);
+    CHECK_EQ(madt_isa_route(&info, 4).gsi, 4);
+}
+
 int main(void)
 {
     RUN(qemu_madt_gives_four_cpus_an_io_apic_and_overrides);
@@ -284,5 +352,9 @@ int main(void)
     RUN(a_table_that_is_not_a_madt_is_rejected);
     RUN(acpi_init_finds_the_madt_through_rsdp_and_xsdt);
     RUN(a_table_with_a_bad_checksum_is_not_found);
+    RUN(isa_irqs_without_an_override_arrive_as_themselves_active_high_edge);
+    RUN(overrides_move_irq0_to_gsi2_and_make_pci_irqs_level_triggered);
+    RUN(a_second_io_apic_and_every_kind_of_override_flag);
+    RUN(a_madt_without_io_apic_lists_none_and_routes_nothing_elsewhere);
     UNIT_EXIT();
 }

@@ -33,6 +33,10 @@ struct rsdp {
 #define MADT_PCAT_COMPAT 1   /* flags of the table: there are 8259 PICs too */
 #define MADT_CPU_ENABLED 1   /* flags of a local APIC entry: the CPU is usable now */
 #define XAPIC_BROADCAST 0xff /* xAPIC ids go up to 254; 255 addresses every CPU */
+#define INTI_POLARITY_MASK 0x3 /* override flags: 0 as the bus says (ISA: high), 1 high, 3 low */
+#define INTI_ACTIVE_LOW 0x3
+#define INTI_TRIGGER_MASK 0xc /* 0 as the bus says (ISA: edge), 4 edge, 0xc level */
+#define INTI_LEVEL 0xc
 
 struct madt_info acpi_madt;
 
@@ -141,6 +145,20 @@ bool madt_parse(const struct acpi_header *madt, struct madt_info *out)
     return true;
 }
 
+struct isa_irq_route madt_isa_route(const struct madt_info *m, int irq)
+{
+    struct isa_irq_route route = {.gsi = (uint32_t)irq};
+    for (int i = 0; i < m->override_count; i++) {
+        const struct madt_override *o = &m->overrides[i];
+        if (o->irq != irq)
+            continue;
+        route.gsi = o->gsi;
+        route.active_low = (o->flags & INTI_POLARITY_MASK) == INTI_ACTIVE_LOW;
+        route.level = (o->flags & INTI_TRIGGER_MASK) == INTI_LEVEL;
+    }
+    return route;
+}
+
 /* The root table the RSDP names, or NULL if either fails its checks. */
 static const struct acpi_header *find_root(const struct rsdp *rsdp)
 {
@@ -194,7 +212,7 @@ static void report_madt(const struct madt_info *m)
     for (int i = 0; i < m->override_count && n < (int)sizeof(line); i++)
         n += snprintf(line + n, sizeof(line) - n, " IRQ%u->GSI%u%s", m->overrides[i].irq,
                       m->overrides[i].gsi,
-                      (m->overrides[i].flags & 0xc) == 0xc ? "(level)" : "");
+                      (m->overrides[i].flags & INTI_TRIGGER_MASK) == INTI_LEVEL ? "(level)" : "");
     if (m->override_count)
         pr_info("acpi: ISA IRQ overrides:%s\n", line);
 }

@@ -1,8 +1,9 @@
 /* apic.c - the local APIC: enabling it on each CPU and sending inter-processor interrupts.
  *
- * The boot CPU's APIC passes the legacy PIC's interrupts on (LINT0 as ExtINT, "virtual
- * wire"), so the serial port and the keyboard work as on a PC without APICs; the others'
- * have LINT0 masked, so each device interrupt reaches one CPU. The APIC timer is timer.c's.
+ * The boot CPU's APIC starts by passing the legacy PIC's interrupts on (LINT0 as ExtINT,
+ * "virtual wire"), as on a PC without an I/O APIC; ioapic_init masks LINT0 again when an I/O
+ * APIC delivers the devices' interrupts instead. The others' have LINT0 masked, so each device
+ * interrupt reaches one CPU. The APIC timer is timer.c's.
  */
 #include "apic.h"
 #include "arch.h"

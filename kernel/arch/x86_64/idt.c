@@ -2,7 +2,7 @@
  *
  * trap_handler() is called by trap.S with the saved registers. Exceptions in user mode
  * become signals for the process; exceptions in kernel mode are bugs and end in a panic
- * report. IRQs go to their device and are acknowledged at the PIC.
+ * report. IRQs go to their device and are acknowledged at the controller that sent them.
  */
 #include "apic.h"
 #include "arch.h"
@@ -197,8 +197,9 @@ void trap_handler(struct trap_frame *tf)
     } else if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
         int irq = tf->vector - IRQ_BASE;
         this_cpu()->stats.interrupts++;
+        this_cpu()->irq_counts[irq]++;
         irq_dispatch(irq);
-        pic_end_of_interrupt(irq);
+        irq_end_of_interrupt(irq);
     } else if (tf->vector == VECTOR_TIMER) {
         timer_interrupt();
     } else if (tf->vector == VECTOR_IPI_RESCHEDULE) {

@@ -1,7 +1,8 @@
 /* pic.c - the two legacy 8259 interrupt controllers and IRQ dispatch.
  *
  * The PICs are remapped so that IRQ 0-15 arrive as vectors 32-47, above the CPU's
- * exceptions. Every IRQ starts masked; a driver unmasks its line when it is ready.
+ * exceptions. Every IRQ starts masked; a driver unmasks its line when it is ready (irq_unmask,
+ * ioapic.c, which leaves both PICs masked when an I/O APIC delivers the IRQs instead).
  */
 #include "arch.h"
 #include "x86.h"
@@ -12,6 +13,8 @@
 #define PIC2_DATA 0xa1
 #define PIC_EOI 0x20
 
+/* The lines masked, one bit each. Changed only by pic_init, pic_mask_all and pic_unmask, on
+ * the boot CPU while drivers start. */
 static uint16_t irq_mask = 0xffff;
 
 static void pic_write_mask(void)
@@ -34,7 +37,14 @@ void pic_init(void)
     pic_write_mask();
 }
 
-void irq_unmask(int irq)
+/* Both PICs fully masked, the cascade line too: the I/O APIC has taken over. */
+void pic_mask_all(void)
+{
+    irq_mask = 0xffff;
+    pic_write_mask();
+}
+
+void pic_unmask(int irq)
 {
     irq_mask &= ~(1 << irq);
     pic_write_mask();
@@ -48,6 +58,18 @@ void pic_end_of_interrupt(int irq)
 }
 
 void keyboard_interrupt(void) __attribute__((weak));
+
+const char *irq_device_name(int irq)
+{
+    switch (irq) {
+    case IRQ_COM1:
+        return "ttyS0";
+    case IRQ_KEYBOARD:
+        return "i8042";
+    default:
+        return "";
+    }
+}
 
 /* Route an IRQ to its driver. */
 void irq_dispatch(int irq)
