@@ -59,8 +59,8 @@ def rng():
 class Guest:
     """One nest in QEMU, booted to its shell. Logs go to LOG (the whole console)."""
 
-    def __init__(self, log, cmdline=nest.DEFAULT_CMDLINE, memory="512M", extra_args=(), smp=1):
-        """smp > 1 gives nest that many CPUs, run in parallel (multi-threaded TCG)."""
+    def __init__(self, log, cmdline=nest.DEFAULT_CMDLINE, memory="512M", extra_args=(), smp=None):
+        """smp: nest's CPUs (default NEST_SMP, else 1), run in parallel (multi-threaded TCG)."""
         self.log = log
         self.cmdline = cmdline
         try:
@@ -71,8 +71,6 @@ class Guest:
             extra_args = list(extra_args) + ["-gdb", "tcp:127.0.0.1:" + GDB_PORT]
             print("(nest boots; attach with: gdb -ex 'target remote :%s' build/kernel.elf)"
                   % GDB_PORT, flush=True)
-        if smp > 1:
-            extra_args = list(extra_args) + ["-accel", "tcg,thread=multi"]
         self.nest = nest.Nest(cmdline=cmdline, memory=memory, iso=iso, smp=smp,
                               timeout=int(scaled(600)), extra_args=extra_args)
         self.child = self.nest.child
