@@ -24,6 +24,7 @@ enum lock_rank {
     RANK_WAIT_QUEUE = 40, /* one wait queue's sleepers (sched.c) */
     RANK_SCHED = 50,    /* every run queue and every process's state (sched_lock, sched.c) */
     RANK_TIMER = 60,    /* one CPU's timer queue (timer.c) */
+    RANK_KSTACKS = 65,  /* the free kernel-stack slots (kstack_lock, vm.c): takes no other */
     RANK_HEAP = 70,     /* kmalloc's free lists (heap_lock, heap.c); it takes frames under it */
     RANK_FRAMES = 75,   /* the frame allocator's global pool (frames_lock, pmm.c) */
     RANK_LOG = 80,      /* the kernel log's ring (log.c) */

@@ -11,6 +11,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "proc.h"
+#include "spinlock.h"
 #include "string.h"
 #include "x86.h"
 
@@ -111,9 +112,32 @@ uint64_t kernel_pml4(void)
 #define KSTACK_SLOT (KERNEL_STACK_SIZE + PAGE_SIZE) /* the stack and its guard page */
 #define KSTACK_SLOTS (VMAP_SIZE / KSTACK_SLOT)
 
-static uint64_t kstack_free_slots[KSTACK_SLOTS];
-static int kstack_free_count;
-static uint64_t kstack_next = VMAP_BASE;
+/* The stack area's slots: a process's stack is freed by whichever CPU runs next after it
+ * (sched_finish_switch, without the kernel lock) while another forks. */
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstacks", RANK_KSTACKS);
+static uint64_t kstack_free_slots[KSTACK_SLOTS]; /* kstack_lock */
+static int kstack_free_count;                    /* kstack_lock */
+static uint64_t kstack_next = VMAP_BASE;         /* kstack_lock */
+
+/* A slot of the stack area (a guard page and a stack, all unmapped), or 0 if none is left. */
+static uint64_t kstack_take_slot(void)
+{
+    uint64_t slot = 0;
+    spin_lock(&kstack_lock);
+    if (kstack_free_count > 0)
+        slot = kstack_free_slots[--kstack_free_count];
+    else if (kstack_next + KSTACK_SLOT <= VMAP_BASE + VMAP_SIZE)
+        slot = kstack_next, kstack_next += KSTACK_SLOT;
+    spin_unlock(&kstack_lock);
+    return slot;
+}
+
+static void kstack_put_slot(uint64_t slot)
+{
+    spin_lock(&kstack_lock);
+    kstack_free_slots[kstack_free_count++] = slot;
+    spin_unlock(&kstack_lock);
+}
 
 /* Unmap and free the first bytes of a kernel stack (or other mapped area) at base. */
 static void unmap_kstack_pages(uint64_t base, uint64_t bytes)
@@ -130,19 +154,15 @@ static void unmap_kstack_pages(uint64_t base, uint64_t bytes)
  * overflow faults instead of corrupting the neighbour. Returns the lowest mapped address. */
 void *kstack_alloc(void)
 {
-    uint64_t slot;
-    if (kstack_free_count > 0)
-        slot = kstack_free_slots[--kstack_free_count];
-    else if (kstack_next + KSTACK_SLOT <= VMAP_BASE + VMAP_SIZE)
-        slot = kstack_next, kstack_next += KSTACK_SLOT;
-    else
+    uint64_t slot = kstack_take_slot();
+    if (!slot)
         return NULL;
     uint64_t base = slot + PAGE_SIZE; /* slot's first page stays unmapped: the guard */
     for (uint64_t off = 0; off < KERNEL_STACK_SIZE; off += PAGE_SIZE) {
         uint64_t frame = frame_alloc();
         if (!frame) {
             unmap_kstack_pages(base, off);
-            kstack_free_slots[kstack_free_count++] = slot;
+            kstack_put_slot(slot);
             return NULL;
         }
         uint64_t *pte = vm_walk(kernel_pml4_phys, base + off, false);
@@ -156,7 +176,7 @@ void kstack_free(void *stack)
 {
     uint64_t base = (uint64_t)stack;
     unmap_kstack_pages(base, KERNEL_STACK_SIZE);
-    kstack_free_slots[kstack_free_count++] = base - PAGE_SIZE;
+    kstack_put_slot(base - PAGE_SIZE);
 }
 
 void *vm_map_kernel_pages(uint64_t va, uint64_t size)
