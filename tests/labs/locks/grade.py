@@ -28,7 +28,7 @@ def run_storm(log):
         return _storm["output"], _storm["command"]
     r = rng()
     command = "/tests/locks_test storm %d %d %d" % (r.randrange(1, 1 << 62), CPUS,
-                                                    r.randrange(300, 500))
+                                                    r.randrange(150, 300))
     with Guest(log, memory=MEMORY, smp=CPUS) as guest:
         output, status = guest.run(command, idle=60, total=900)
         checked = re.search(r"lockcheck:[^\n]*", guest.console())
