@@ -16,43 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-/* The symbolic name of errno value ERROR, so that a difference reads "EINVAL vs EBADF". */
-static const char *errno_name(int error)
-{
-    static const char *const names[] = {
-        [EPERM] = "EPERM",   [ENOENT] = "ENOENT", [EINTR] = "EINTR",   [EBADF] = "EBADF",
-        [EAGAIN] = "EAGAIN", [EFAULT] = "EFAULT", [EXDEV] = "EXDEV",   [EISDIR] = "EISDIR",
-        [EINVAL] = "EINVAL", [EFBIG] = "EFBIG",   [ESPIPE] = "ESPIPE", [ENOSYS] = "ENOSYS",
-        [EOVERFLOW] = "EOVERFLOW",
-    };
-    static char number[24];
-
-    if (error > 0 && error < (int)(sizeof(names) / sizeof(names[0])) && names[error] != NULL)
-        return names[error];
-    snprintf(number, sizeof(number), "errno %d", error);
-    return number;
-}
-
-/* Print "WHAT -> RESULT": the value, or "-1 ENAME" for a failure with errno ERROR. */
-static void report(const char *what, long result, int error)
-{
-    if (result == -1)
-        printf("%s -> -1 %s\n", what, errno_name(error));
-    else
-        printf("%s -> %ld\n", what, result);
-}
-
-#define CHECK(what, call)                                                                          \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long result_ = (long)(call);                                                               \
-        report((what), result_, errno);                                                            \
-    } while (0)
-
-static const char *yes_no(int condition)
-{
-    return condition ? "yes" : "no";
-}
+#include "check.h"
 
 #define SOURCE_SIZE (3 * 4096 + 1000) /* more than one page, not a whole number of them */
 #define BIG_SIZE (200 * 1024)         /* more than a pipe holds */

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "time_check.h"
+#include "check.h"
 
 static int64_t timeval_ns(struct timeval tv)
 {

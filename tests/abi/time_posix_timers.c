@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "time_check.h"
+#include "check.h"
 
 /* The kernel's struct sigevent: the C libraries' differ in how they spell SIGEV_THREAD_ID. */
 struct kernel_sigevent {

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "time_check.h"
+#include "check.h"
 
 static void on_alarm(int sig)
 {

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "time_check.h"
+#include "check.h"
 
 static long set(int fd, int flags, int64_t value_ns, int64_t interval_ns, struct itimerspec *old)
 {

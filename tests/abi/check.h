@@ -1,9 +1,9 @@
-/* time_check.h - what the time_* ABI tests share: printing a call's result with its errno's
- * name, yes/no verdicts, and nanosecond arithmetic on clocks and timespecs. Each test prints
- * only what Linux and nest must agree on; run.py compares the outputs line by line.
+/* check.h - what ABI tests share: printing a call's result with its errno's name, yes/no
+ * verdicts, and nanosecond arithmetic on clocks and timespecs. Each test prints only what
+ * Linux and nest must agree on; run.py compares the outputs line by line.
  */
-#ifndef TIME_CHECK_H
-#define TIME_CHECK_H
+#ifndef ABI_CHECK_H
+#define ABI_CHECK_H
 
 #include <errno.h>
 #include <stdint.h>
@@ -13,8 +13,10 @@
 static inline const char *errno_name(int error)
 {
     static const char *const names[] = {
-        [EINTR] = "EINTR",   [EBADF] = "EBADF",   [EAGAIN] = "EAGAIN",   [EFAULT] = "EFAULT",
-        [EINVAL] = "EINVAL", [ESPIPE] = "ESPIPE", [ENOSYS] = "ENOSYS", [ENOTSUP] = "ENOTSUP",
+        [EPERM] = "EPERM",   [ENOENT] = "ENOENT", [EINTR] = "EINTR",     [EBADF] = "EBADF",
+        [EAGAIN] = "EAGAIN", [EFAULT] = "EFAULT", [EXDEV] = "EXDEV",     [EISDIR] = "EISDIR",
+        [EINVAL] = "EINVAL", [EFBIG] = "EFBIG",   [ESPIPE] = "ESPIPE",   [ENOSYS] = "ENOSYS",
+        [ENOTSUP] = "ENOTSUP", [EOVERFLOW] = "EOVERFLOW",
     };
     static char number[24];
 
