@@ -62,7 +62,6 @@ int sched_set_affinity(struct proc *p, uint64_t mask);
 void sched_free_after_switch(struct proc *p); /* free p once we run on another stack */
 void sched_finish_switch(void);
 __noreturn void sched_idle_loop(void);
-int sched_running_count(void); /* runnable processes, running ones included (/proc) */
 void set_current_state(int state); /* enum proc_state: the current process stops or exits */
 
 /* Placement and balancing rules (sched_balance.c), on per-CPU counts. */

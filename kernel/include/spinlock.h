@@ -67,6 +67,5 @@ void might_sleep(void);
 void klock_take(void);        /* if the current process does not hold it yet */
 void klock_release(void);     /* if it does */
 void klock_release_for(struct proc *p); /* for p, a zombie that just left the CPU */
-bool klock_held(void);        /* by the current process */
 
 #endif

@@ -74,8 +74,3 @@ void klock_release_for(struct proc *p)
         spin_unlock(&klock_guard);
     }
 }
-
-bool klock_held(void)
-{
-    return current_proc()->holds_klock;
-}

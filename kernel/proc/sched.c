@@ -341,16 +341,6 @@ int sched_set_affinity(struct proc *p, uint64_t mask)
     return 0;
 }
 
-int sched_running_count(void)
-{
-    spin_lock(&sched_lock);
-    int n = 0;
-    for (int i = 0; i < cpu_count; i++)
-        n += load_of(i);
-    spin_unlock(&sched_lock);
-    return n;
-}
-
 /* While a process runs, HZ times a second: charge its time, let the policy preempt it,
  * and now and then even out the queues. */
 static void slice_tick(struct timer *t)

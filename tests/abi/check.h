@@ -13,7 +13,7 @@
 static inline const char *errno_name(int error)
 {
     static const char *const names[] = {
-        [EPERM] = "EPERM",   [ENOENT] = "ENOENT", [EINTR] = "EINTR",     [EBADF] = "EBADF",
+        [EPERM] = "EPERM",   [ENOENT] = "ENOENT", [ESRCH] = "ESRCH", [EINTR] = "EINTR",     [EBADF] = "EBADF",
         [EAGAIN] = "EAGAIN", [EFAULT] = "EFAULT", [EXDEV] = "EXDEV",     [EISDIR] = "EISDIR",
         [EINVAL] = "EINVAL", [EFBIG] = "EFBIG",   [ESPIPE] = "ESPIPE",   [ENOSYS] = "ENOSYS",
         [ENOTSUP] = "ENOTSUP", [EOVERFLOW] = "EOVERFLOW",

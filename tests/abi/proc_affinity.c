@@ -18,30 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *errno_name(int error)
-{
-    static const char *const names[] = {
-        [EPERM] = "EPERM", [ESRCH] = "ESRCH",   [EFAULT] = "EFAULT",
-        [EINVAL] = "EINVAL", [ENOSYS] = "ENOSYS",
-    };
-    static char number[24];
-
-    if (error > 0 && error < (int)(sizeof(names) / sizeof(names[0])) && names[error] != NULL)
-        return names[error];
-    snprintf(number, sizeof(number), "errno %d", error);
-    return number;
-}
-
-/* Print "what -> result", or "what -> -1 ENAME" when the call failed. */
-#define CHECK(what, call)                                                                          \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long result_ = (long)(call);                                                               \
-        if (result_ == -1)                                                                         \
-            printf("%s -> -1 %s\n", (what), errno_name(errno));                                    \
-        else                                                                                       \
-            printf("%s -> %ld\n", (what), result_);                                                \
-    } while (0)
+#include "check.h"
 
 static long set_mask(pid_t pid, unsigned int size, const void *mask)
 {
