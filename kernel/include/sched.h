@@ -50,8 +50,9 @@ uint64_t stride_of(const struct proc *p); /* sched_stride.c: pass added per tick
 void schedule(void);
 void sched_yield(void);       /* stay runnable, let others run first */
 /* In a long kernel loop on a process's behalf: if its time slice is over, let others run
- * (it stays runnable). Only where nothing is half-changed that another process could see;
- * a no-op with interrupts off or a spinlock held. */
+ * (it stays runnable); if another CPU's process waits for the kernel lock, lend it the lock
+ * (klock_lend). Only where nothing is half-changed that another process could see; a no-op
+ * with interrupts off or a spinlock held. */
 void cond_resched(void);
 void wake_up_process(struct proc *p);
 void sched_make_runnable(struct proc *p); /* a new process enters a run queue */

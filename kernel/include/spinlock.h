@@ -62,10 +62,12 @@ void might_sleep(void);
  * its own behalf: system calls, page faults from user mode, signal delivery. It keeps the
  * rule a one-CPU kernel had, that only one process at a time changes kernel data, while
  * user code runs on every CPU at once. schedule() lets it go while the holder is off the
- * CPU and takes it back before the holder goes on. Interrupt handlers never take it: what
- * they share is guarded by the spinlocks above. docs/ARCHITECTURE.md says why. */
+ * CPU and takes it back before the holder goes on; a release hands it to the first waiter.
+ * Interrupt handlers never take it: what they share is guarded by the spinlocks above.
+ * docs/ARCHITECTURE.md says why. */
 void klock_take(void);        /* if the current process does not hold it yet */
 void klock_release(void);     /* if it does */
 void klock_release_for(struct proc *p); /* for p, a zombie that just left the CPU */
+void klock_lend(void);        /* hand it to a waiting process and queue up behind it */
 
 #endif

@@ -7,17 +7,21 @@
  * runs on all of them. It is a sleeping lock: a process that finds it taken sleeps.
  *
  * The fast path is one compare-and-exchange on owner. A process that must wait sets
- * contended under klock_guard and queues itself; the owner, on release, sees contended
- * and wakes every waiter, and they race for it again. The queue has a link of its own in
- * struct proc (klock_link), not a wait queue: a process takes the lock back right after a
- * sleep, while it may still be on the wait queue it slept on.
+ * contended under klock_guard and queues itself. The owner, on release, sees contended and
+ * hands the lock to the first waiter: it writes the waiter into owner and wakes it, so
+ * the lock is never free between them and the releaser cannot win it straight back. That
+ * makes the lock fair (first come, first served), which is what lets cond_resched() lend
+ * it to a waiting CPU in the middle of a long system call (klock_lend). The queue has a
+ * link of its own in struct proc (klock_link), not a wait queue: a process takes the lock
+ * back right after a sleep, while it may still be on the wait queue it slept on.
  */
 #include "proc.h"
 #include "sched.h"
 #include "spinlock.h"
 
-static struct proc *owner; /* the holder, or NULL: changed only by atomic exchange */
-static bool contended;     /* a process waits for it (klock_guard) */
+static struct proc *owner; /* the holder, or NULL: set by compare-and-exchange when free,
+                            * or by its holder handing it over under klock_guard */
+static bool contended;     /* waiters is not empty, or about to be (klock_guard) */
 static struct spinlock klock_guard = SPINLOCK_INIT("klock", RANK_KLOCK);
 static struct list_head waiters = LIST_HEAD_INIT(waiters); /* via klock_link (klock_guard) */
 
@@ -28,29 +32,53 @@ static bool try_take(struct proc *p)
                                        __ATOMIC_RELAXED);
 }
 
+/* Sleep until p holds the lock: taken when free, or handed over by its holder. */
+static __attribute__((noinline)) void wait_for_lock(struct proc *p)
+{
+    spin_lock(&klock_guard);
+    for (;;) {
+        __atomic_store_n(&contended, true, __ATOMIC_SEQ_CST);
+        /* owner == p: handed over while we were awake (a spurious wake-up, a signal) */
+        if (__atomic_load_n(&owner, __ATOMIC_ACQUIRE) == p || try_take(p))
+            break;
+        if (list_empty(&p->klock_link))
+            list_add_tail(&p->klock_link, &waiters);
+        set_current_state(PROC_SLEEPING);
+        spin_unlock(&klock_guard);
+        schedule(); /* not sleep_prepared: a signal does not end this wait */
+        spin_lock(&klock_guard);
+    }
+    list_del(&p->klock_link); /* a no-op if the holder took us off when it handed over */
+    if (list_empty(&waiters))
+        contended = false;
+    spin_unlock(&klock_guard);
+}
+
 void klock_take(void)
 {
     struct proc *p = current_proc();
     if (p->holds_klock)
         return;
-    while (!try_take(p)) {
-        spin_lock(&klock_guard);
-        __atomic_store_n(&contended, true, __ATOMIC_SEQ_CST);
-        bool taken = try_take(p); /* the owner may have let go before it saw contended */
-        if (!taken) {
-            if (list_empty(&p->klock_link))
-                list_add_tail(&p->klock_link, &waiters);
-            set_current_state(PROC_SLEEPING);
-        }
-        spin_unlock(&klock_guard);
-        if (taken)
-            break;
-        schedule(); /* not sleep_prepared: a signal does not end this wait */
-        spin_lock(&klock_guard);
-        list_del(&p->klock_link);
-        spin_unlock(&klock_guard);
-    }
+    if (!try_take(p))
+        wait_for_lock(p);
     p->holds_klock = true;
+}
+
+/* Give the lock, which the caller holds for someone, to the first waiter, or free it if
+ * there is none (klock_guard held). */
+static void hand_over(void)
+{
+    if (list_empty(&waiters)) {
+        contended = false;
+        __atomic_store_n(&owner, NULL, __ATOMIC_RELEASE);
+        return;
+    }
+    struct proc *next = list_first_entry(&waiters, struct proc, klock_link);
+    list_del(&next->klock_link);
+    if (list_empty(&waiters))
+        contended = false;
+    __atomic_store_n(&owner, next, __ATOMIC_RELEASE);
+    wake_up_process(next);
 }
 
 void klock_release(void)
@@ -62,15 +90,32 @@ void klock_release(void)
 void klock_release_for(struct proc *p)
 {
     p->holds_klock = false;
-    __atomic_store_n(&owner, NULL, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&contended, __ATOMIC_SEQ_CST)) {
         spin_lock(&klock_guard);
-        contended = false;
-        struct proc *waiter, *next;
-        list_for_each_entry_safe(waiter, next, &waiters, klock_link) {
-            list_del(&waiter->klock_link);
-            wake_up_process(waiter);
-        }
+        hand_over();
         spin_unlock(&klock_guard);
+        return;
+    }
+    __atomic_store_n(&owner, NULL, __ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&contended, __ATOMIC_SEQ_CST))
+        return;
+    /* A waiter came as we let go. It looked at owner after it set contended: either it
+     * took the lock, or someone else did, or it saw us still holding it and queued itself,
+     * and then nobody may be left to wake it. Take the lock back if it is still free and
+     * hand it to the first waiter. */
+    spin_lock(&klock_guard);
+    if (try_take(p))
+        hand_over();
+    spin_unlock(&klock_guard);
+}
+
+/* In a long system call, at a point where it may sleep: if another process waits for the
+ * lock, let it have it and queue up behind it (cond_resched). */
+void klock_lend(void)
+{
+    struct proc *p = current_proc();
+    if (p->holds_klock && __atomic_load_n(&contended, __ATOMIC_RELAXED)) {
+        klock_release_for(p);
+        klock_take();
     }
 }

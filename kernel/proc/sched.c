@@ -267,11 +267,13 @@ void cond_resched(void)
 {
     push_off();
     struct cpu *cpu = this_cpu();
-    bool resched = cpu->need_resched && cpu->current != cpu->idle && cpu->preempt_count == 1 &&
-                   cpu->irq_were_on;
+    bool may_sleep = cpu->preempt_count == 1 && cpu->irq_were_on; /* only our push_off */
+    bool resched = may_sleep && cpu->need_resched && cpu->current != cpu->idle;
     pop_off();
     if (resched)
         schedule();
+    else if (may_sleep)
+        klock_lend(); /* a long system call must not hold up other CPUs' system calls */
 }
 
 void set_current_state(int state)
