@@ -5,7 +5,8 @@
  * Each measure runs one warm-up round, then several timed rounds; the median round counts.
  * As PID 1 it mounts /proc if it is missing and powers the machine off at the end.
  * `bench --smp N` (N = 2 or 4, on a machine with N CPUs) runs only the SMP scaling measures:
- * N CPU-bound processes one after the other, then all at once.
+ * N CPU-bound processes one after the other, then all at once. `bench --only ID...` runs
+ * only the measures named, each on its own (for studying one path, e.g. under QEMU's -icount).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -648,6 +649,18 @@ int main(int argc, char **argv)
         bool four = strcmp(argv[2], "4") == 0;
         list = four ? smp4_measures : smp2_measures;
         total = 2;
+    }
+    if (argc > 2 && strcmp(argv[1], "--only") == 0) {
+        for (int a = 2; a < argc; a++) {
+            int i = 0;
+            while (i < total && strcmp(list[i].name, argv[a]) != 0)
+                i++;
+            if (i < total)
+                run_group(&list[i], 1);
+            else
+                printf("BENCH_NOTE no measure %s\n", argv[a]);
+        }
+        total = 0;
     }
     for (int i = 0, count; i < total; i += count) {
         count = 1;

@@ -50,7 +50,8 @@ struct context {
 };
 
 struct proc {
-    enum proc_state state;      /* sched_lock (sched.c) */
+    enum proc_state state;      /* sched_lock (sched.c); a process sets itself sleeping without */
+                                /* it (prepare_to_wait says why that is safe) */
     char name[PROC_NAME_MAX];   /* the executable's base name (comm) */
     struct pid *pid;            /* numbers in every namespace level */
     struct pid *pgrp;           /* process group (the leader's pid) */
@@ -162,8 +163,8 @@ void vfork_release(struct proc *child); /* exec or exit of a vfork child: wake i
 void proc_dump_table(void); /* ^P: every process with every PID level */
 void rlimits_init(struct proc *p); /* the limits init starts with; fork copies them */
 
-/* CPU time (cputime.c). Interrupts off for leave_kernel and charge_kernel; the others
- * manage. */
+/* CPU time (cputime.c). Interrupts off for enter_kernel, leave_kernel and charge_kernel
+ * (the entry paths call them before they turn interrupts on); cputime_of_current manages. */
 void cputime_enter_kernel(void);    /* from user mode: charge the user time */
 uint64_t cputime_of_current(void);  /* the current process's CPU time so far, ns */
 void cputime_leave_kernel(void);    /* back to user mode: charge the kernel time */

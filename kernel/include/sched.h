@@ -101,15 +101,17 @@ int sleep_on(struct wait_queue *wq, uint64_t deadline);
 #define __wait_event(wq, cond, killable)                                                    \
     ({                                                                                      \
         int __ret = 0;                                                                      \
-        for (;;) {                                                                          \
-            prepare_to_wait(&(wq), killable);                                               \
-            if (cond)                                                                       \
-                break;                                                                      \
-            __ret = sleep_prepared(0);                                                      \
-            if (__ret == -EINTR)                                                            \
-                break;                                                                      \
+        if (!(cond)) { /* true already: no need to queue up (most pipe reads) */            \
+            for (;;) {                                                                      \
+                prepare_to_wait(&(wq), killable);                                           \
+                if (cond)                                                                   \
+                    break;                                                                  \
+                __ret = sleep_prepared(0);                                                  \
+                if (__ret == -EINTR)                                                        \
+                    break;                                                                  \
+            }                                                                               \
+            finish_wait(&(wq));                                                             \
         }                                                                                   \
-        finish_wait(&(wq));                                                                 \
         __ret;                                                                              \
     })
 

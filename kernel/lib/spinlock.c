@@ -15,7 +15,8 @@ void spin_init(struct spinlock *l, const char *name, int rank)
     *l = (struct spinlock)SPINLOCK_INIT(name, rank);
 }
 
-void push_off(void)
+/* push_off and pop_off as spin_lock and spin_unlock use them: inline, on every lock. */
+static inline __attribute__((always_inline)) void irq_push(void)
 {
     bool were_on = (read_rflags() & RFLAGS_IF) != 0;
     cli();
@@ -24,15 +25,27 @@ void push_off(void)
         cpu->irq_were_on = were_on;
 }
 
-void pop_off(void)
+static inline __attribute__((always_inline)) void irq_pop(void)
 {
     struct cpu *cpu = this_cpu();
+#ifdef NEST_LOCKCHECK /* checks that cost a flags read on every release: test builds only */
     if (read_rflags() & RFLAGS_IF)
         panic("pop_off: interrupts are on");
+#endif
     if (cpu->preempt_count <= 0)
         panic("pop_off: not pushed");
     if (--cpu->preempt_count == 0 && cpu->irq_were_on)
         sti();
+}
+
+void push_off(void)
+{
+    irq_push();
+}
+
+void pop_off(void)
+{
+    irq_pop();
 }
 
 bool spin_held(const struct spinlock *l)
@@ -42,9 +55,11 @@ bool spin_held(const struct spinlock *l)
 
 void spin_lock(struct spinlock *l)
 {
-    push_off();
+    irq_push();
+#ifdef NEST_LOCKCHECK
     if (spin_held(l))
         panic("spin_lock: %s: this CPU holds it already", l->name);
+#endif
     lockcheck_acquire(l);
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
@@ -55,12 +70,14 @@ void spin_lock(struct spinlock *l)
 
 void spin_unlock(struct spinlock *l)
 {
+#ifdef NEST_LOCKCHECK
     if (!spin_held(l))
         lockcheck_bad_release(l); /* reports and panics */
+#endif
     lockcheck_release(l);
     l->owner = NULL;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-    pop_off();
+    irq_pop();
 }
 
 void might_sleep(void)

@@ -18,7 +18,8 @@
  * and to this CPU: as user time, or as kernel time, which for the idle process is the
  * CPU's idle time. Interrupts are off. time_seq is odd while the CPU's counters change,
  * so that another CPU reading them (cputime_of_cpu) sees all of a charge or none of it. */
-static void charge(struct cpu *cpu, struct proc *p, bool user)
+static inline __attribute__((always_inline)) void charge(struct cpu *cpu, struct proc *p,
+                                                         bool user)
 {
     uint64_t now = clock_monotonic_ns();
     uint64_t elapsed = now - cpu->time_mark;
@@ -40,10 +41,8 @@ static void charge(struct cpu *cpu, struct proc *p, bool user)
 
 void cputime_enter_kernel(void)
 {
-    push_off();
     struct cpu *cpu = this_cpu();
     charge(cpu, cpu->current, true);
-    pop_off();
 }
 
 void cputime_leave_kernel(void)

@@ -81,32 +81,42 @@ static void hand_over(void)
     wake_up_process(next);
 }
 
+/* The release when a process waits, or came as p let go (let_go: owner is NULL already). */
+static __attribute__((noinline)) void release_contended(struct proc *p, bool let_go)
+{
+    spin_lock(&klock_guard);
+    /* If we let go as a waiter came, it looked at owner after it set contended: either it
+     * took the lock, or someone else did, or it saw us still holding it and queued itself,
+     * and then nobody may be left to wake it. Take the lock back if it is still free and
+     * hand it to the first waiter. */
+    if (!let_go || try_take(p))
+        hand_over();
+    spin_unlock(&klock_guard);
+}
+
+/* The fast path, on every return to user mode: no waiter, one exchange. */
+static inline __attribute__((always_inline)) void release(struct proc *p)
+{
+    p->holds_klock = false;
+    if (__atomic_load_n(&contended, __ATOMIC_SEQ_CST)) {
+        release_contended(p, false);
+        return;
+    }
+    __atomic_store_n(&owner, NULL, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&contended, __ATOMIC_SEQ_CST))
+        release_contended(p, true);
+}
+
 void klock_release(void)
 {
-    if (current_proc()->holds_klock)
-        klock_release_for(current_proc());
+    struct proc *p = current_proc();
+    if (p->holds_klock)
+        release(p);
 }
 
 void klock_release_for(struct proc *p)
 {
-    p->holds_klock = false;
-    if (__atomic_load_n(&contended, __ATOMIC_SEQ_CST)) {
-        spin_lock(&klock_guard);
-        hand_over();
-        spin_unlock(&klock_guard);
-        return;
-    }
-    __atomic_store_n(&owner, NULL, __ATOMIC_SEQ_CST);
-    if (!__atomic_load_n(&contended, __ATOMIC_SEQ_CST))
-        return;
-    /* A waiter came as we let go. It looked at owner after it set contended: either it
-     * took the lock, or someone else did, or it saw us still holding it and queued itself,
-     * and then nobody may be left to wake it. Take the lock back if it is still free and
-     * hand it to the first waiter. */
-    spin_lock(&klock_guard);
-    if (try_take(p))
-        hand_over();
-    spin_unlock(&klock_guard);
+    release(p);
 }
 
 /* In a long system call, at a point where it may sleep: if another process waits for the

@@ -94,6 +94,8 @@ static int load_of(int cpu)
 /* The CPU a process should be queued on now. */
 static int select_cpu(const struct proc *p)
 {
+    if (cpu_count == 1)
+        return 0;
     int load[MAX_CPUS];
     for (int i = 0; i < cpu_count; i++)
         load[i] = load_of(i);
@@ -369,9 +371,16 @@ void wait_queue_init(struct wait_queue *wq)
     *wq = (struct wait_queue)WAIT_QUEUE_INIT(*wq);
 }
 
-/* Wake every process sleeping on wq. Safe from interrupt handlers. */
+/* Wake every process sleeping on wq. Safe from interrupt handlers. The caller has changed
+ * the condition the sleepers wait for; the fence orders that before the look at the list,
+ * as prepare_to_wait's orders a sleeper's joining before its look at the condition: so
+ * either we see it on the list, or it sees the change. An empty list (most calls: a pipe
+ * nobody waits on) then costs no lock. */
 void wake_up(struct wait_queue *wq)
 {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&wq->sleepers.next, __ATOMIC_RELAXED) == &wq->sleepers)
+        return;
     spin_lock(&wq->lock);
     struct proc *p;
     list_for_each_entry(p, &wq->sleepers, wait_link)
@@ -406,12 +415,16 @@ void prepare_to_wait(struct wait_queue *wq, bool killable)
         if (list_empty(&p->wait_link))
             list_add_tail(&p->wait_link, &wq->sleepers);
     }
-    spin_lock(&sched_lock);
-    p->state = PROC_SLEEPING;
     p->sleep_killable = killable;
-    spin_unlock(&sched_lock);
+    /* Only p sets itself asleep, so no sched_lock: a waker that reads the state under it
+     * sees sleeping, or running and then the condition it changed (the fence). */
+    __atomic_store_n(&p->state, PROC_SLEEPING, __ATOMIC_RELEASE);
     if (wq)
         spin_unlock(&wq->lock);
+    /* Wakers change the condition, then look at the sleepers (wake_up) or at the state
+     * (post_signal), each after a fence of their own: with this one, either they see us
+     * here, or the caller's next look at the condition sees their change. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 int sleep_prepared(uint64_t deadline)
@@ -434,7 +447,8 @@ int sleep_prepared(uint64_t deadline)
 void finish_wait(struct wait_queue *wq)
 {
     struct proc *p = current_proc();
-    set_current_state(PROC_RUNNABLE);
+    if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) != PROC_RUNNABLE) /* woken: it is */
+        set_current_state(PROC_RUNNABLE);
     if (wq) {
         spin_lock(&wq->lock);
         list_del(&p->wait_link);

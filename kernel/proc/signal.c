@@ -125,6 +125,7 @@ static bool post_signal(struct proc *p, int sig, const struct siginfo *info, boo
         return false; /* standard signals do not queue */
     p->sig_info[sig - 1] = info_to_keep(info);
     p->sig_pending |= SIGBIT(sig);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* pending before state: see prepare_to_wait */
     if (p->state == PROC_SLEEPING && (p->sleep_killable ? fatal_signal_pending(p)
                                                         : signal_pending(p)))
         wake_up_process(p);

@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "string.h"
 #include "syscall.h"
+#include "x86.h"
 
 typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
@@ -79,8 +80,9 @@ static void report_unknown(uint64_t nr)
 
 void syscall_dispatch(struct trap_frame *tf)
 {
-    cputime_enter_kernel();
-    klock_take(); /* return_to_user lets it go */
+    cputime_enter_kernel(); /* with interrupts still off, as syscall left them */
+    sti();                  /* system calls run with interrupts on */
+    klock_take();           /* return_to_user lets it go */
     uint64_t nr = tf->rax;
     tf->error = nr; /* kept for restarting the call after a signal */
     long ret;

@@ -48,8 +48,8 @@ syscall_entry:
     pushq %r13
     pushq %r14
     pushq %r15
-    sti                                 /* system calls run with interrupts on */
-    movq %rsp, %rdi                     /* syscall_dispatch(struct trap_frame *) */
+    movq %rsp, %rdi                     /* syscall_dispatch(struct trap_frame *): it turns */
+                                        /* interrupts on once it has charged the user time */
     xorl %ebp, %ebp                     /* backtraces stop here */
     call syscall_dispatch
     cli
