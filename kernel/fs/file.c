@@ -30,14 +30,14 @@ struct file *file_alloc(struct inode *inode, const struct file_ops *ops, int fla
 }
 
 /* One more holder of an open file (dup, fork). */
-struct file *file_get(struct file *file)
+__hot struct file *file_get(struct file *file)
 {
     file->refcount++;
     return file;
 }
 
 /* Drop a reference; the last one lets the kind of file clean up (a pipe end closes). */
-void file_put(struct file *file)
+__hot void file_put(struct file *file)
 {
     if (!file || --file->refcount > 0)
         return;
@@ -49,13 +49,13 @@ void file_put(struct file *file)
 }
 
 /* Was the file opened for reading (O_RDONLY or O_RDWR, not O_PATH)? */
-bool file_readable(const struct file *file)
+__hot bool file_readable(const struct file *file)
 {
     return !(file->flags & O_PATH) && (file->flags & O_ACCMODE) != O_WRONLY;
 }
 
 /* Was the file opened for writing (O_WRONLY or O_RDWR, not O_PATH)? */
-bool file_writable(const struct file *file)
+__hot bool file_writable(const struct file *file)
 {
     int mode = file->flags & O_ACCMODE;
     return !(file->flags & O_PATH) && (mode == O_WRONLY || mode == O_RDWR);
@@ -320,7 +320,7 @@ int vfs_open_console(struct files *files)
 }
 
 /* The current process's open file fd, borrowed (no new reference), or NULL. */
-static struct file *fd_peek(int fd)
+static __hot struct file *fd_peek(int fd)
 {
     struct files *files = current_proc()->files;
     if (!files || fd < 0 || fd >= FILES_MAX)
@@ -329,7 +329,7 @@ static struct file *fd_peek(int fd)
 }
 
 /* The current process's open file fd, with a new reference; NULL for a bad fd. */
-struct file *fd_get(int fd)
+__hot struct file *fd_get(int fd)
 {
     struct file *file = fd_peek(fd);
     return file ? file_get(file) : NULL;

@@ -60,7 +60,8 @@ static int wait_for_data(struct pipe *pipe, bool nonblock)
 }
 
 /* Whatever is there, up to n bytes; 0 (end of file) once every writer has closed. */
-static ssize_t pipe_read(struct file *file, void *buf, size_t n, uint64_t *offset, copy_fn copy)
+static __hot ssize_t pipe_read(struct file *file, void *buf, size_t n, uint64_t *offset,
+                               copy_fn copy)
 {
     (void)offset;
     struct pipe *pipe = pipe_of(file);
@@ -114,7 +115,7 @@ static ssize_t fill(struct pipe *pipe, const char *buf, size_t n, copy_fn copy)
 
 /* Write everything, sleeping while the ring is full. A write of at most PIPE_BUF bytes waits
  * until it fits whole (atomic); a longer one goes in pieces as room appears. */
-static ssize_t pipe_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
+static __hot ssize_t pipe_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
                           copy_fn copy)
 {
     (void)offset;

@@ -25,5 +25,11 @@ typedef uint32_t mode_t;
 #define __noreturn __attribute__((noreturn))
 #define __packed __attribute__((packed))
 #define __unused __attribute__((unused))
+/* The code every system call, context switch, sleep and wake-up runs, and the pipe path:
+ * kept together in .text.hot (linker.ld) so that it spans a few pages, not a dozen. Under
+ * QEMU's TCG that counts: translated blocks are chained directly only within a page, and a
+ * context switch empties the software TLB, so each page touched after it is looked up
+ * again (docs/performance.md). On hardware it would matter much less. */
+#define __hot __attribute__((section(".text.hot")))
 
 #endif

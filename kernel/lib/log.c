@@ -110,7 +110,7 @@ static void append(int facility, int level, const char *text, size_t len)
 /* printk may run inside the scheduler, with its queues half changed, so a new record only
  * marks the log; the readers are woken at the next safe place: on the way back to user mode
  * (return_to_user) or in the idle loop, each after every interrupt. */
-void log_wake_readers(void)
+__hot void log_wake_readers(void)
 {
     if (wake_pending) {
         wake_pending = false;

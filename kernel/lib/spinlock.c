@@ -38,12 +38,12 @@ static inline __attribute__((always_inline)) void irq_pop(void)
         sti();
 }
 
-void push_off(void)
+__hot void push_off(void)
 {
     irq_push();
 }
 
-void pop_off(void)
+__hot void pop_off(void)
 {
     irq_pop();
 }
@@ -53,7 +53,7 @@ bool spin_held(const struct spinlock *l)
     return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) && l->owner == this_cpu();
 }
 
-void spin_lock(struct spinlock *l)
+__hot void spin_lock(struct spinlock *l)
 {
     irq_push();
 #ifdef NEST_LOCKCHECK
@@ -68,7 +68,7 @@ void spin_lock(struct spinlock *l)
     l->taken_at = (uint64_t)__builtin_return_address(0);
 }
 
-void spin_unlock(struct spinlock *l)
+__hot void spin_unlock(struct spinlock *l)
 {
 #ifdef NEST_LOCKCHECK
     if (!spin_held(l))

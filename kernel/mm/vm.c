@@ -463,7 +463,7 @@ void mm_destroy(struct mm *mm)
 /* Load mm (NULL: the kernel's tables alone) on this CPU and keep mm->cpus_loaded true: the
  * bit is set before CR3 is written, so a CPU changing mm's entries meanwhile either sees it
  * (and asks this one to flush) or changed them before this CPU's TLB was emptied. */
-void mm_activate(struct mm *mm)
+__hot void mm_activate(struct mm *mm)
 {
     push_off();
     struct cpu *me = this_cpu();

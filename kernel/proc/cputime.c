@@ -39,19 +39,19 @@ static inline __attribute__((always_inline)) void charge(struct cpu *cpu, struct
     __atomic_store_n(&cpu->time_seq, cpu->time_seq + 1, __ATOMIC_RELEASE);
 }
 
-void cputime_enter_kernel(void)
+__hot void cputime_enter_kernel(void)
 {
     struct cpu *cpu = this_cpu();
     charge(cpu, cpu->current, true);
 }
 
-void cputime_leave_kernel(void)
+__hot void cputime_leave_kernel(void)
 {
     struct cpu *cpu = this_cpu();
     charge(cpu, cpu->current, false);
 }
 
-void cputime_charge_kernel(struct proc *running)
+__hot void cputime_charge_kernel(struct proc *running)
 {
     charge(this_cpu(), running, false);
 }

@@ -17,6 +17,7 @@
  */
 #include "proc.h"
 #include "sched.h"
+#include "smp.h"
 #include "spinlock.h"
 
 static struct proc *owner; /* the holder, or NULL: set by compare-and-exchange when free,
@@ -54,10 +55,15 @@ static __attribute__((noinline)) void wait_for_lock(struct proc *p)
     spin_unlock(&klock_guard);
 }
 
-void klock_take(void)
+__hot void klock_take(void)
 {
     struct proc *p = current_proc();
-    if (p->holds_klock)
+    /* On one CPU the lock has nothing to do: the kernel is not preemptible, so kernel code
+     * on a process's behalf already runs one process at a time, as before there were more
+     * CPUs. cpu_count is final before the first process runs (smp_init, then start_init),
+     * so the lock is either used from the start or never (Linux likewise patches its lock
+     * instructions out when it finds one CPU). */
+    if (p->holds_klock || cpu_count == 1)
         return;
     if (!try_take(p))
         wait_for_lock(p);
@@ -107,14 +113,14 @@ static inline __attribute__((always_inline)) void release(struct proc *p)
         release_contended(p, true);
 }
 
-void klock_release(void)
+__hot void klock_release(void)
 {
     struct proc *p = current_proc();
     if (p->holds_klock)
         release(p);
 }
 
-void klock_release_for(struct proc *p)
+__hot void klock_release_for(struct proc *p)
 {
     release(p);
 }

@@ -208,7 +208,7 @@ void proc_dump_table(void)
 }
 
 /* Was tf's system call interrupted, waiting for signal_deliver to restart it? */
-static bool syscall_needs_restart(const struct trap_frame *tf)
+static __hot bool syscall_needs_restart(const struct trap_frame *tf)
 {
     long ret = (long)tf->rax;
     return tf->vector == VECTOR_SYSCALL && (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND);
@@ -217,7 +217,7 @@ static bool syscall_needs_restart(const struct trap_frame *tf)
 /* The last thing before any return to user mode (system call, interrupt, exception):
  * switch if the timer asked for it, and deliver signals, stacking one handler frame per
  * signal as Linux does. Returns with interrupts off, as trap_return needs. */
-void return_to_user(struct trap_frame *tf)
+__hot void return_to_user(struct trap_frame *tf)
 {
     struct proc *p = current_proc();
     for (;;) {

@@ -92,7 +92,7 @@ static int load_of(int cpu)
 }
 
 /* The CPU a process should be queued on now. */
-static int select_cpu(const struct proc *p)
+static __hot int select_cpu(const struct proc *p)
 {
     if (cpu_count == 1)
         return 0;
@@ -103,7 +103,7 @@ static int select_cpu(const struct proc *p)
     return cpu >= 0 ? cpu : 0; /* a mask with no CPU left cannot be set: see set_affinity */
 }
 
-static void enqueue(int cpu, struct proc *p)
+static __hot void enqueue(int cpu, struct proc *p)
 {
     p->cpu = cpu;
     list_add_tail(&p->queue_link, &cpus[cpu]->queued);
@@ -111,7 +111,7 @@ static void enqueue(int cpu, struct proc *p)
     policy->enqueue(cpu, p);
 }
 
-static void dequeue(struct proc *p)
+static __hot void dequeue(struct proc *p)
 {
     policy->dequeue(p->cpu, p);
     list_del(&p->queue_link);
@@ -119,7 +119,7 @@ static void dequeue(struct proc *p)
 }
 
 /* p was just queued on cpu: make that CPU look, if p should run there before what does. */
-static void kick(int cpu, struct proc *p)
+static __hot void kick(int cpu, struct proc *p)
 {
     struct cpu *c = cpus[cpu];
     if (c->current != c->idle && !policy->wake_preempt(cpu, p, c->current))
@@ -157,7 +157,7 @@ static void balance(int cpu, int min_excess)
 
 /* The process cpu runs next, off its queue; its idle process if there is none, even after
  * looking for work on the others' queues. */
-static struct proc *pick_next(struct cpu *cpu)
+static __hot struct proc *pick_next(struct cpu *cpu)
 {
     struct proc *next = policy->pick_next(cpu->index);
     if (!next && cpu_count > 1) {
@@ -181,7 +181,7 @@ static void fpu_restore(struct proc *p) { __asm__ volatile("fxrstor64 %0" : : "m
 
 /* Switch from the current process to next: address space, kernel stack for traps,
  * FS base (TLS), FPU registers, then the kernel registers. */
-static void switch_to(struct proc *next)
+static __hot void switch_to(struct proc *next)
 {
     struct cpu *cpu = this_cpu();
     struct proc *prev = cpu->current;
@@ -209,7 +209,7 @@ void sched_free_after_switch(struct proc *p)
 
 /* The second half of every switch, on the new process's stack: release sched_lock (the
  * process that left took it), then free what the one before us left behind. */
-void sched_finish_switch(void)
+__hot void sched_finish_switch(void)
 {
     struct cpu *cpu = this_cpu();
     struct proc *dead = cpu->free_after_switch, *zombie = cpu->zombie_with_klock;
@@ -223,7 +223,7 @@ void sched_finish_switch(void)
 
 /* Give the CPU to the next process the policy picks. The caller has set its own state:
  * still PROC_RUNNABLE to go to the back of the queue, anything else to leave it. */
-void schedule(void)
+__hot void schedule(void)
 {
     struct proc *prev = current_proc();
     if (this_cpu()->preempt_count)
@@ -260,7 +260,7 @@ void schedule(void)
         klock_take();
 }
 
-void sched_yield(void)
+__hot void sched_yield(void)
 {
     schedule();
 }
@@ -278,7 +278,7 @@ void cond_resched(void)
         klock_lend(); /* a long system call must not hold up other CPUs' system calls */
 }
 
-void set_current_state(int state)
+__hot void set_current_state(int state)
 {
     spin_lock(&sched_lock);
     current_proc()->state = state;
@@ -286,7 +286,7 @@ void set_current_state(int state)
 }
 
 /* Make p runnable, on the queue of the CPU that suits it best (sched_lock held). */
-static void make_runnable(struct proc *p)
+static __hot void make_runnable(struct proc *p)
 {
     p->state = PROC_RUNNABLE;
     int cpu = select_cpu(p);
@@ -295,7 +295,7 @@ static void make_runnable(struct proc *p)
 }
 
 /* Put p on a run queue if it is asleep or stopped. Safe from interrupt handlers. */
-void wake_up_process(struct proc *p)
+__hot void wake_up_process(struct proc *p)
 {
     spin_lock(&sched_lock);
     if (p->state == PROC_SLEEPING || p->state == PROC_STOPPED) {
@@ -376,7 +376,7 @@ void wait_queue_init(struct wait_queue *wq)
  * as prepare_to_wait's orders a sleeper's joining before its look at the condition: so
  * either we see it on the list, or it sees the change. An empty list (most calls: a pipe
  * nobody waits on) then costs no lock. */
-void wake_up(struct wait_queue *wq)
+__hot void wake_up(struct wait_queue *wq)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&wq->sleepers.next, __ATOMIC_RELAXED) == &wq->sleepers)
@@ -402,12 +402,12 @@ void sleep_timer_init(struct proc *p)
 }
 
 /* Should a signal end p's sleep now? */
-static bool sleep_interrupted(const struct proc *p)
+static __hot bool sleep_interrupted(const struct proc *p)
 {
     return p->sleep_killable ? fatal_signal_pending(p) : signal_pending(p);
 }
 
-void prepare_to_wait(struct wait_queue *wq, bool killable)
+__hot void prepare_to_wait(struct wait_queue *wq, bool killable)
 {
     struct proc *p = current_proc();
     if (wq) {
@@ -427,7 +427,7 @@ void prepare_to_wait(struct wait_queue *wq, bool killable)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-int sleep_prepared(uint64_t deadline)
+__hot int sleep_prepared(uint64_t deadline)
 {
     struct proc *p = current_proc();
     might_sleep();
@@ -444,7 +444,7 @@ int sleep_prepared(uint64_t deadline)
     return p->timed_out ? -ETIMEDOUT : 0;
 }
 
-void finish_wait(struct wait_queue *wq)
+__hot void finish_wait(struct wait_queue *wq)
 {
     struct proc *p = current_proc();
     if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) != PROC_RUNNABLE) /* woken: it is */

@@ -24,19 +24,19 @@ static void rr_init(int cpu)
     list_init(&queues[cpu]);
 }
 
-static void rr_enqueue(int cpu, struct proc *p)
+static __hot void rr_enqueue(int cpu, struct proc *p)
 {
     if (rr(p)->time_slice <= 0)
         rr(p)->time_slice = RR_TIME_SLICE;
     list_add_tail(&rr(p)->link, &queues[cpu]);
 }
 
-static void rr_dequeue(int cpu, struct proc *p)
+static __hot void rr_dequeue(int cpu, struct proc *p)
 {
     list_del(&rr(p)->link);
 }
 
-static struct proc *rr_pick_next(int cpu)
+static __hot struct proc *rr_pick_next(int cpu)
 {
     if (list_empty(&queues[cpu]))
         return NULL;
@@ -53,7 +53,7 @@ static bool rr_tick(int cpu, struct proc *running)
 }
 
 /* A woken process waits its turn: round-robin preempts only at the end of a slice. */
-static bool rr_wake_preempt(int cpu, struct proc *p, struct proc *running)
+static __hot bool rr_wake_preempt(int cpu, struct proc *p, struct proc *running)
 {
     return false;
 }

@@ -35,7 +35,7 @@ bool sig_default_stops(int sig)
     return (STOP_SIGNALS & SIGBIT(sig)) != 0;
 }
 
-bool signal_pending(const struct proc *p)
+__hot bool signal_pending(const struct proc *p)
 {
     return (p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE)) != 0;
 }

@@ -110,7 +110,7 @@ static int lookup_at(int dirfd, const char *user_path, int at_flags, struct inod
  * a pipe or the console first, nor consume data it cannot deliver. (Linux checks only that
  * the range is below user space's end and fails when the copy faults; for a buffer that is
  * partly valid it may then return a short count where nest gives EFAULT.) */
-static long file_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
+static __hot long file_read(struct file *file, void *user_buf, size_t n, uint64_t *offset)
 {
     if (!file_readable(file))
         return -EBADF;
@@ -122,7 +122,7 @@ static long file_read(struct file *file, void *user_buf, size_t n, uint64_t *off
     return file->ops->read(file, user_buf, n, offset, copy_to_user);
 }
 
-static long file_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
+static __hot long file_write(struct file *file, const void *user_buf, size_t n, uint64_t *offset)
 {
     if (!file_writable(file))
         return -EBADF;
@@ -134,7 +134,7 @@ static long file_write(struct file *file, const void *user_buf, size_t n, uint64
     return file->ops->write(file, user_buf, n, offset, copy_from_user);
 }
 
-long sys_read(int fd, void *user_buf, size_t count)
+__hot long sys_read(int fd, void *user_buf, size_t count)
 {
     struct file *file = fd_get(fd);
     if (!file)
@@ -144,7 +144,7 @@ long sys_read(int fd, void *user_buf, size_t count)
     return result;
 }
 
-long sys_write(int fd, const void *user_buf, size_t count)
+__hot long sys_write(int fd, const void *user_buf, size_t count)
 {
     struct file *file = fd_get(fd);
     if (!file)

@@ -21,7 +21,7 @@ static struct pid_ns *caller_ns(void)
     return proc_pid_ns(current_proc());
 }
 
-long sys_getpid(void)
+__hot long sys_getpid(void)
 {
     return proc_nr_for_current(current_proc());
 }

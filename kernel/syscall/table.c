@@ -78,7 +78,7 @@ static void report_unknown(uint64_t nr)
               proc_root_pid(p), nr);
 }
 
-void syscall_dispatch(struct trap_frame *tf)
+__hot void syscall_dispatch(struct trap_frame *tf)
 {
     cputime_enter_kernel(); /* with interrupts still off, as syscall left them */
     sti();                  /* system calls run with interrupts on */

@@ -108,7 +108,7 @@ long sys_clock_nanosleep(int clock, int flags, const void *user_req, void *user_
     return sleep_until(clock_deadline(clock, ns, absolute), absolute ? NULL : user_rem);
 }
 
-long sys_sched_yield(void)
+__hot long sys_sched_yield(void)
 {
     sched_yield();
     return 0;

@@ -22,7 +22,7 @@ long sys_trace(uint64_t mask)
 }
 
 /* Called by the dispatcher after every system call but exit: report it if it is traced. */
-void trace_report(uint64_t nr, long result)
+__hot void trace_report(uint64_t nr, long result)
 {
     /* LAB syscall: begin */
     struct proc *p = current_proc();

@@ -82,7 +82,7 @@ void gdt_init(void)
 }
 
 /* Called on every switch: interrupts and system calls from ring 3 land on this stack. */
-void tss_set_kernel_stack(uint64_t top)
+__hot void tss_set_kernel_stack(uint64_t top)
 {
     struct cpu *c = this_cpu();
     c->tss.rsp0 = top;

@@ -6,7 +6,7 @@
  * process, at fork_child_entry.
  */
     .cfi_sections .debug_frame
-    .text
+    .section .text.hot, "ax"            /* with the C side of the hot path (types.h) */
 
     .globl switch_context
 switch_context:

@@ -13,7 +13,7 @@
 #define FRAME_RFLAGS 152
 
     .cfi_sections .debug_frame
-    .text
+    .section .text.hot, "ax"            /* with the C side of the hot path (types.h) */
     .balign 64                          /* keep the hot entry path inside one page */
     .globl syscall_entry
 syscall_entry:

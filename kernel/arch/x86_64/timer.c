@@ -181,7 +181,7 @@ void timer_init_cpu(void)
 }
 
 /* Nanoseconds since timer_init(), from the TSC. */
-uint64_t clock_monotonic_ns(void)
+__hot uint64_t clock_monotonic_ns(void)
 {
     if (tsc_per_ms == 0)
         return 0; /* not measured yet: the boot's first messages are at time 0 */
