@@ -116,7 +116,7 @@ static ssize_t fill(struct pipe *pipe, const char *buf, size_t n, copy_fn copy)
 /* Write everything, sleeping while the ring is full. A write of at most PIPE_BUF bytes waits
  * until it fits whole (atomic); a longer one goes in pieces as room appears. */
 static __hot ssize_t pipe_write(struct file *file, const void *buf, size_t n, uint64_t *offset,
-                          copy_fn copy)
+                                copy_fn copy)
 {
     (void)offset;
     struct pipe *pipe = pipe_of(file);
