@@ -74,6 +74,7 @@ class Nest:
         run in parallel on the host (multi-threaded TCG)."""
         self.log_path = tempfile.mktemp(prefix="nest-console-", suffix=".log")
         smp = smp or int(os.environ.get("NEST_SMP", "1"))
+        self.smp = smp  # the CPUs QEMU gives nest (a command line's maxcpus= may bring up fewer)
         # signal=off: a ^C typed for nest must reach nest, not stop QEMU.
         args = ["-m", memory, "-smp", str(smp), "-net", "none", "-display", "none",
                 "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
