@@ -140,6 +140,16 @@ class Nest:
         self._wait(self.child.expect_exact, PROMPT, timeout, what)
         return self.child.before.replace("\r", "").strip("\n")
 
+    def memory_kb(self):
+        """MemFree + Slab from /proc/meminfo, in kB, read by cat at the shell. The heap keeps
+        every frame it carves (Slab), so MemFree alone drops whenever kmalloc grows (as when
+        another CPU's block cache is first filled) with nothing leaked; the sum drops only for
+        frames held by something else. Around work that leaves nothing behind, it is equal."""
+        text = self.run("cat /proc/meminfo")
+        fields = dict(re.findall(r"^(\w+):\s+(\d+) kB$", text, re.M))
+        assert "MemFree" in fields and "Slab" in fields, "no MemFree or Slab in /proc/meminfo:\n" + text
+        return int(fields["MemFree"]) + int(fields["Slab"])
+
     def wait_exit(self, timeout=60):
         """Wait for QEMU to end; return its exit status (33: nest powered off)."""
         self._wait(self.child.expect, pexpect.EOF, timeout, "QEMU to exit")
