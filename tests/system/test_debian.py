@@ -197,17 +197,20 @@ def boots():
                 with open(part, "rb") as source:
                     shutil.copyfileobj(source, out)
         # Both kernels at once: the results do not depend on time, and Linux under TCG is slow.
+        # Both get NEST_SMP's CPUs: what a script prints may depend on the CPU count
+        # (taskset's masks, nproc), and the two outputs are compared.
+        cpus = int(os.environ.get("NEST_SMP", "1"))
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             # nest as `make run ROOTFS=debian` boots it: QEMU's -kernel, not GRUB (too slow).
             nest = pool.submit(boot, bench, bench.qemu_command(
                 "1G", BOOT_LIMIT, ["-kernel", KERNEL, "-initrd", nest_modules, "-append",
                                    "console=ttyS0 init=/sbin/init -- /bin/bash /diff/run"],
-                smp=int(os.environ.get("NEST_SMP", "1"))),
+                smp=cpus),
                 os.path.join(BUILD, "debian-nest.log"))
             linux = pool.submit(boot, bench, bench.qemu_command(
                 "1G", BOOT_LIMIT, ["-kernel", vmlinuz, "-initrd", initrd, "-append",
                                    "console=ttyS0 loglevel=1 panic=-1 rdinit=/sbin/init -- "
-                                   "/bin/bash /diff/run"]),
+                                   "/bin/bash /diff/run"], smp=cpus),
                 os.path.join(BUILD, "debian-linux.log"))
             return nest.result(), linux.result()
 
