@@ -1,14 +1,15 @@
 """Debian's own programs on nest and on Linux: the differential test.
 
 build/debian.cpio (`make rootfs`) is booted once under Debian's Linux kernel (fetched as
-`make bench` does, into build/linux/) and once under nest, in the same QEMU. Each boot runs every
-script of tests/debian/ under each shell its "# shells:" line names (Debian's bash, bash-static,
-busybox sh), between markers. Each script and shell is one test: nest's output must equal
-Linux's once PIDs, times and sizes (every run of digits) and column widths are normalised and
-Linux's kernel threads are left out. A script whose "# needs:" line names a feature nest does not
-have yet (the guest probes them: procps's /proc/stat, a tty in /proc/PID/stat, mount namespaces)
-is skipped with that reason. test_no_unexpected_enosys fails when nest logged an unimplemented
-system call or terminal ioctl that tests/debian/expected-enosys.txt does not list.
+`make bench` does, into build/linux/) and once under nest, in the same QEMU with the same CPU
+count (NEST_SMP, else 1). Each boot runs every script of tests/debian/ under each shell its
+"# shells:" line names (Debian's bash, bash-static, busybox sh), between markers. Each script and
+shell is one test: nest's output must equal Linux's once PIDs, times and sizes (every run of
+digits) and column widths are normalised and Linux's kernel threads are left out. A script whose
+"# needs:" line names a feature nest does not have yet (the guest probes them: procps's
+/proc/stat, a tty in /proc/PID/stat, mount namespaces) is skipped with that reason.
+test_no_unexpected_enosys fails when nest logged an unimplemented system call or terminal ioctl
+that tests/debian/expected-enosys.txt does not list.
 """
 import concurrent.futures
 import difflib
