@@ -74,6 +74,7 @@ class Nest:
         run in parallel on the host (multi-threaded TCG)."""
         self.log_path = tempfile.mktemp(prefix="nest-console-", suffix=".log")
         smp = smp or int(os.environ.get("NEST_SMP", "1"))
+        self.smp = smp  # the CPUs QEMU gives nest (a command line's maxcpus= may bring up fewer)
         # signal=off: a ^C typed for nest must reach nest, not stop QEMU.
         args = ["-m", memory, "-smp", str(smp), "-net", "none", "-display", "none",
                 "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
@@ -138,6 +139,16 @@ class Nest:
         self._wait(self.child.expect_exact, command, timeout, what)
         self._wait(self.child.expect_exact, PROMPT, timeout, what)
         return self.child.before.replace("\r", "").strip("\n")
+
+    def memory_kb(self):
+        """MemFree + Slab from /proc/meminfo, in kB, read by cat at the shell. The heap keeps
+        every frame it carves (Slab), so MemFree alone drops whenever kmalloc grows (as when
+        another CPU's block cache is first filled) with nothing leaked; the sum drops only for
+        frames held by something else. Around work that leaves nothing behind, it is equal."""
+        text = self.run("cat /proc/meminfo")
+        fields = dict(re.findall(r"^(\w+):\s+(\d+) kB$", text, re.M))
+        assert "MemFree" in fields and "Slab" in fields, "no MemFree or Slab in /proc/meminfo:\n" + text
+        return int(fields["MemFree"]) + int(fields["Slab"])
 
     def wait_exit(self, timeout=60):
         """Wait for QEMU to end; return its exit status (33: nest powered off)."""

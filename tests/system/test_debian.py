@@ -1,14 +1,15 @@
 """Debian's own programs on nest and on Linux: the differential test.
 
 build/debian.cpio (`make rootfs`) is booted once under Debian's Linux kernel (fetched as
-`make bench` does, into build/linux/) and once under nest, in the same QEMU. Each boot runs every
-script of tests/debian/ under each shell its "# shells:" line names (Debian's bash, bash-static,
-busybox sh), between markers. Each script and shell is one test: nest's output must equal
-Linux's once PIDs, times and sizes (every run of digits) and column widths are normalised and
-Linux's kernel threads are left out. A script whose "# needs:" line names a feature nest does not
-have yet (the guest probes them: procps's /proc/stat, a tty in /proc/PID/stat, mount namespaces)
-is skipped with that reason. test_no_unexpected_enosys fails when nest logged an unimplemented
-system call or terminal ioctl that tests/debian/expected-enosys.txt does not list.
+`make bench` does, into build/linux/) and once under nest, in the same QEMU with the same CPU
+count (NEST_SMP, else 1). Each boot runs every script of tests/debian/ under each shell its
+"# shells:" line names (Debian's bash, bash-static, busybox sh), between markers. Each script and
+shell is one test: nest's output must equal Linux's once PIDs, times and sizes (every run of
+digits) and column widths are normalised and Linux's kernel threads are left out. A script whose
+"# needs:" line names a feature nest does not have yet (the guest probes them: procps's
+/proc/stat, a tty in /proc/PID/stat, mount namespaces) is skipped with that reason.
+test_no_unexpected_enosys fails when nest logged an unimplemented system call or terminal ioctl
+that tests/debian/expected-enosys.txt does not list.
 """
 import concurrent.futures
 import difflib
@@ -197,17 +198,20 @@ def boots():
                 with open(part, "rb") as source:
                     shutil.copyfileobj(source, out)
         # Both kernels at once: the results do not depend on time, and Linux under TCG is slow.
+        # Both get NEST_SMP's CPUs: what a script prints may depend on the CPU count
+        # (taskset's masks, nproc), and the two outputs are compared.
+        cpus = int(os.environ.get("NEST_SMP", "1"))
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             # nest as `make run ROOTFS=debian` boots it: QEMU's -kernel, not GRUB (too slow).
             nest = pool.submit(boot, bench, bench.qemu_command(
                 "1G", BOOT_LIMIT, ["-kernel", KERNEL, "-initrd", nest_modules, "-append",
                                    "console=ttyS0 init=/sbin/init -- /bin/bash /diff/run"],
-                smp=int(os.environ.get("NEST_SMP", "1"))),
+                smp=cpus),
                 os.path.join(BUILD, "debian-nest.log"))
             linux = pool.submit(boot, bench, bench.qemu_command(
                 "1G", BOOT_LIMIT, ["-kernel", vmlinuz, "-initrd", initrd, "-append",
                                    "console=ttyS0 loglevel=1 panic=-1 rdinit=/sbin/init -- "
-                                   "/bin/bash /diff/run"]),
+                                   "/bin/bash /diff/run"], smp=cpus),
                 os.path.join(BUILD, "debian-linux.log"))
             return nest.result(), linux.result()
 
