@@ -5,6 +5,14 @@
  * call, with 0 in rax. Its address space shares every page copy-on-write (mm_fork). Its
  * PID comes from the namespace the parent's children go to (child_ns), with a number in
  * every ancestor namespace too.
+ *
+ * Copying can let the kernel lock go (mm_fork's walk over a big address space calls
+ * cond_resched), and then other processes run system calls. So the child is numbered only
+ * once it is complete, and published just before it becomes runnable: until then no one
+ * finds it by a number (kill, waitpid, /proc, sched_setaffinity), among its parent's
+ * children (wait4) or as a new namespace's init. It is on the process list from the start,
+ * with no PID (as `kps` shows it); walkers that go by process group (kill(-pgrp), the
+ * tty's ^C) may post it a signal then, which it takes when it first runs.
  */
 #include "arch.h"
 #include "fs.h"
@@ -168,25 +176,12 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t
     struct proc *child = proc_alloc();
     if (!child)
         return proc_count >= PROC_MAX ? -EAGAIN : -ENOMEM;
-    int err = 0;
-    struct pid_ns *ns = NULL;
-    child->pid = child_pid(parent, flags, &ns, &err);
-    if (!child->pid) {
-        proc_free(child);
-        return err;
-    }
-    child->pid->proc = child;
-    child->child_ns = ns;
-    err = copy_process_state(child, parent, flags);
+    int err = copy_process_state(child, parent, flags);
     if (err) {
         discard_child(child);
         return err;
     }
-    if (pid_nr_ns(child->pid, ns) == 1)
-        ns->child_reaper = child;
     child->exit_signal = flags & CSIGNAL;
-    child->parent = parent;
-    list_add_tail(&child->sibling, &parent->children);
     wait_queue_init(&child->wait_children);
     prepare_kernel_stack(child, parent->tf);
     child->tf->rax = 0;
@@ -195,16 +190,34 @@ long do_fork(uint64_t flags, uint64_t child_stack, uint64_t parent_tid, uint64_t
     if (flags & CLONE_CHILD_CLEARTID)
         child->clear_child_tid = child_tid;
 
-    long nr = pid_nr_ns(child->pid, proc_pid_ns(parent));
+    /* Complete: now its numbers. From here to sched_make_runnable nothing sleeps (a fault
+     * in put_user or vm_write is handled without sleeping), so the kernel lock stays ours
+     * and no other process's system call sees them before the child can run. */
+    struct pid_ns *ns = NULL;
+    struct pid *pid = child_pid(parent, flags, &ns, &err);
+    if (!pid) {
+        discard_child(child);
+        return err;
+    }
+    long nr = pid_nr_ns(pid, proc_pid_ns(parent));
     if (flags & CLONE_PARENT_SETTID)
         put_user((int)nr, (int *)parent_tid);
     if (flags & CLONE_CHILD_SETTID) {
         /* Into the child's memory, with its own number. After mm_fork the page is shared
          * copy-on-write, and a fault would repair the current (the parent's) address space:
          * vm_write makes the child's copy. A bad address is ignored, as on Linux. */
-        int child_nr = pid_nr_ns(child->pid, ns);
+        int child_nr = pid_nr_ns(pid, ns);
         vm_write(child->mm, child_tid, &child_nr, sizeof(child_nr));
     }
+
+    /* Publish it, and let it run. */
+    child->pid = pid;
+    child->child_ns = ns;
+    pid->proc = child;
+    if (pid_nr_ns(pid, ns) == 1)
+        ns->child_reaper = child;
+    child->parent = parent;
+    list_add_tail(&child->sibling, &parent->children);
     if (flags & CLONE_VFORK) {
         child->vfork_parent = parent;
         parent->vfork_child = child;

@@ -28,7 +28,11 @@ struct futex_waiter {
     struct list_head link;    /* in futex_waiters */
 };
 
-/* Every waiter. Guarded by interrupts off (one CPU, and wakers run in system calls). */
+/* Every waiter. Guarded by the kernel lock, as is each waiter's woken flag: futex_wait
+ * adds and removes its own waiter in a system call (sleep_on lets the lock go while it
+ * sleeps and has it again when it returns), and every waker (futex_wake, from a system
+ * call or from an exit's clear-tid wake) holds it. No interrupt handler touches them: a
+ * timed-out waiter's timer only wakes it. */
 static struct list_head futex_waiters = LIST_HEAD_INIT(futex_waiters);
 
 /* The key of the word at uaddr in the caller's address space. */

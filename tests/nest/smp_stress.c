@@ -1,8 +1,13 @@
-// smp_stress.c - nest-only: one worker per online CPU (pinned to it when sched_setaffinity
-// works), all started at once, each doing ROUNDS rounds (argument 1, default 20) of fork/exit/
-// wait bursts, pipe ping-pong, signal round trips, SIGSTOP/SIGCONT/SIGKILL, PID and mount
-// namespaces made and torn down, and /proc reads. Prints one line per worker and "stress: ok"
-// only if every check held and every child was reaped. Run by tests/system/test_smp_stress.py.
+// smp_stress.c - nest-only: one worker per online CPU, all started at once, each doing ROUNDS
+// rounds (argument 1, default 20) of fork/exit/wait bursts, pipe ping-pong, signal round
+// trips, SIGSTOP/SIGCONT/SIGKILL, PID and mount namespaces made and torn down, and /proc
+// reads. Prints one line per worker and "stress: ok" only if every check held and every child
+// was reaped. Run by tests/system/test_smp_stress.py.
+//   smp_stress [ROUNDS] [pinned]   each worker pinned to its own CPU (sched_setaffinity)
+//   smp_stress ROUNDS unpinned     the workers may run on every CPU: where they and their
+//                                  children run, and when they move, is the scheduler's
+//                                  placement and balancing (each worker says which CPUs it
+//                                  was seen on)
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -269,7 +274,9 @@ static unsigned next_random(unsigned *state)
 }
 
 /* Read one /proc/PID file; the process may be gone since /proc was listed (ENOENT, ESRCH,
- * or an empty read). Otherwise stat must start with "PID (" and status with "Name:". */
+ * or an empty read). Otherwise stat must start with "PID (" and status with "Name:", and a
+ * process /proc shows is complete: in the root namespace every one but init has a parent
+ * and a process group (fork publishes a child only once it has them). */
 static void read_proc_file(const char *pid, const char *file)
 {
     char path[64], text[1024], want[32];
@@ -293,8 +300,15 @@ static void read_proc_file(const char *pid, const char *file)
         snprintf(want, sizeof want, "%s (", pid);
     else
         snprintf(want, sizeof want, "Name:");
-    if (n > 0 && strncmp(text, want, strlen(want)) != 0)
+    if (n > 0 && strncmp(text, want, strlen(want)) != 0) {
         fail("%s starts %.40s", path, text);
+        return;
+    }
+    int ppid = -1, pgrp = -1;
+    char *end = strrchr(text, ')'); /* the name, field 2, may hold spaces */
+    if (n > 0 && strcmp(file, "stat") == 0 && strcmp(pid, "1") != 0 &&
+        (!end || sscanf(end + 1, " %*c %d %d", &ppid, &pgrp) != 2 || ppid <= 0 || pgrp <= 0))
+        fail("%s: parent %d, process group %d: %.60s", path, ppid, pgrp, end ? end : text);
 }
 
 /* List /proc (this worker itself must be there) and read stat and status of a few processes
@@ -328,24 +342,44 @@ static void proc_reads(unsigned *seed)
     }
 }
 
-/* Pin to cpu if the kernel can; ENOSYS or EINVAL (no such call, or the CPU refused) leave the
- * worker wherever the scheduler puts it. */
-static const char *pin(int cpu)
+/* Pinned: allow only cpu. Unpinned: allow every online CPU, whatever mask the worker
+ * inherited. Says which it is: "pinned" only if the kernel took a one-CPU mask. */
+static const char *set_affinity(int cpu, long cpus, int pinned)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
+    for (int i = 0; i < cpus; i++)
+        if (!pinned || i == cpu)
+            CPU_SET(i, &set);
     if (sched_setaffinity(0, sizeof set, &set) == 0)
-        return "pinned";
-    if (errno != ENOSYS && errno != EINVAL)
-        fail("sched_setaffinity(cpu %d): errno %d", cpu, errno);
+        return pinned ? "pinned" : "unpinned";
+    fail("sched_setaffinity(%s): errno %d", pinned ? "one CPU" : "every CPU", errno);
     return "unpinned";
 }
 
-static int worker(int cpu, int rounds, int start_fd)
+/* The CPU this process runs on: field 39 of /proc/self/stat, or -1. */
+static int current_cpu(void)
+{
+    char text[1024];
+    int fd = open("/proc/self/stat", O_RDONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = 0;
+    char *field = strrchr(text, ')'); /* the name, field 2, may hold spaces */
+    for (int i = 2; field && i < 39; i++)
+        field = strchr(field + 1, ' ');
+    return field ? atoi(field + 1) : -1;
+}
+
+static int worker(int cpu, long cpus, int rounds, int pin, int start_fd)
 {
     worker_id = cpu;
-    const char *pinned = pin(cpu);
+    const char *pinned = set_affinity(cpu, cpus, pin);
+    unsigned long seen_on = 0; /* the CPUs it was found running on, one sample a round */
     char go;
     if (read(start_fd, &go, 1) != 0) /* end of file: every worker exists, start together */
         fail("start: read did not see end of file");
@@ -363,12 +397,25 @@ static int worker(int cpu, int rounds, int start_fd)
         pid_namespace();
         mount_namespace(round);
         proc_reads(&seed);
+        int now = current_cpu();
+        if (now >= 0 && now < 64)
+            seen_on |= 1UL << now;
+        if (pin && now != cpu)
+            fail("pinned to cpu %d, found on cpu %d", cpu, now);
         ops += ROUND_OPERATIONS;
         if ((round + 1) % PROGRESS_ROUNDS == 0 && round + 1 < rounds)
             say("round %d", round + 1); /* progress: a hung kernel shows as silence */
     }
     if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD)
         fail("children left unreaped");
+    if (!pin) {
+        char list[160] = "";
+        int len = 0;
+        for (int i = 0; i < 64 && len < (int)sizeof list - 8; i++)
+            if (seen_on & (1UL << i))
+                len += snprintf(list + len, sizeof list - len, len ? ",%d" : "%d", i);
+        say("seen on cpus %s", list);
+    }
     say("%s, %ld operations, %ld errors", pinned, ops, errors);
     return errors == 0 ? 0 : 1;
 }
@@ -376,12 +423,15 @@ static int worker(int cpu, int rounds, int start_fd)
 int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 20;
+    const char *mode = argc > 2 ? argv[2] : "pinned";
+    int pin = strcmp(mode, "pinned") == 0;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (rounds <= 0 || cpus <= 0) {
-        fprintf(stderr, "usage: smp_stress [ROUNDS > 0]; %ld CPUs online\n", cpus);
+    if (rounds <= 0 || cpus <= 0 || argc > 3 || (!pin && strcmp(mode, "unpinned") != 0)) {
+        fprintf(stderr, "usage: smp_stress [ROUNDS > 0] [pinned|unpinned]; %ld CPUs online\n",
+                cpus);
         return 2;
     }
-    printf("stress: %ld workers, %d rounds each\n", cpus, rounds);
+    printf("stress: %ld workers, %d rounds each, %s\n", cpus, rounds, mode);
     fflush(stdout);
     int start[2];
     if (pipe(start) < 0) {
@@ -397,7 +447,7 @@ int main(int argc, char **argv)
             failed = 1;
         } else if (workers[cpu] == 0) {
             close(start[1]);
-            _exit(worker(cpu, rounds, start[0]));
+            _exit(worker(cpu, cpus, rounds, pin, start[0]));
         }
     }
     close(start[0]);

@@ -23,6 +23,17 @@ def test_a_thousand_fork_exit_wait_cycles_leak_no_memory(nest):
     assert "status=0" in out
 
 
+def test_no_process_sees_a_child_that_fork_is_still_making(nest):
+    # A fork that copies hundreds of page tables lets the kernel lock go when its slice is
+    # over; a prober on the same CPU then reads /proc/N/stat of the newest number. Seen on the
+    # kernel that numbered the child first: every probe found it, with parent 0 and group 0.
+    out = nest.run("/tests/fork_publish; echo status=$?", timeout=180)
+    match = re.search(r"probes during fork: (\d+), children seen half-made: (\d+)", out)
+    assert match, out
+    assert int(match.group(1)) >= 20, "the prober hardly ever ran while a fork copied: " + out
+    assert match.group(2) == "0" and out.endswith("status=0"), out
+
+
 def test_a_user_fault_kills_only_that_process_with_a_log_line(nest):
     # The shell's own child dies of SIGSEGV; the shell and the kernel go on.
     out = nest.run("sh -c 'kill -SEGV $$'; echo status=$?")

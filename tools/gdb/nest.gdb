@@ -9,7 +9,7 @@ python
 import os, sys
 sys.path.insert(0, os.path.join(os.getcwd(), "tools", "gdb"))
 try:
-    import nest_gdb  # the kps, kcurrent, kbt, kns, kuser and kcpus commands
+    import nest_gdb  # the kps, kcurrent, kbt, kns, kuser and kcpus commands, $kcurrent(), $kcpu()
 except ImportError as error:
     print("nest.gdb: kernel-table commands unavailable:", error)
 end

@@ -9,6 +9,12 @@
   kuser PROGRAM  load build/userland/PROGRAM's symbols (static ELF: at their link addresses)
   kcpus          the CPUs: index, APIC id, gdb thread, what each runs (cpus[] in smp.c)
 
+and two convenience functions, for expressions and breakpoint conditions:
+
+  $kcurrent()    the struct proc * running on the selected CPU: in a breakpoint's
+                 condition, the CPU that hit it (hbreak main if $_streq($kcurrent()->name, "sh"))
+  $kcpu()        that CPU's index (cpu->index)
+
 They only read memory, through the symbols of build/kernel.elf, so they work whenever
 the CPU is stopped in nest."""
 import os
@@ -157,7 +163,9 @@ def registers_at_syscall_entry(cpu):
 class KCurrent(gdb.Command):
     """kcurrent: the process running on the selected CPU (gdb thread: "thread N" picks one)
     and its user registers, as saved at its last entry into the kernel (or, stopped in
-    syscall_entry before it saved them, as the CPU holds them)."""
+    syscall_entry before it saved them, as the CPU holds them). In expressions and breakpoint
+    conditions, $kcurrent() is that process and $kcpu() its CPU's index
+    (help function kcurrent)."""
 
     def __init__(self):
         super().__init__("kcurrent", gdb.COMMAND_USER)
@@ -188,6 +196,36 @@ class KCurrent(gdb.Command):
             regs = {r: int(tf[r]) & (2**64 - 1) for r in USER_REGISTERS}
         for i in range(0, len(USER_REGISTERS), 4):
             print("  " + "  ".join("%-6s %016x" % (r, regs[r]) for r in USER_REGISTERS[i:i + 4]))
+
+
+class KCurrentFunction(gdb.Function):
+    """$kcurrent(): the struct proc * running on the selected CPU (gdb thread), found as the
+    kcurrent command finds it, through that thread's %gs base. gdb evaluates a breakpoint's
+    condition in the thread that hit it, so on any number of CPUs
+        hbreak main if $_streq($kcurrent()->name, "sleep")
+    stops only in the sleep program. NULL while the CPU runs no process yet (booting)."""
+
+    def __init__(self):
+        super().__init__("kcurrent")
+
+    def invoke(self):
+        if not kernel_memory_readable():
+            raise gdb.GdbError(NOT_LOADED)
+        return selected_cpu()["current"]
+
+
+class KCpuFunction(gdb.Function):
+    """$kcpu(): the index of the selected CPU (gdb thread) in nest's cpus[], found through
+    its %gs base; in a breakpoint's condition, the CPU that hit it (break schedule if $kcpu() == 2).
+    QEMU numbers its threads from 1 in its own order: kcpus shows which thread is which CPU."""
+
+    def __init__(self):
+        super().__init__("kcpu")
+
+    def invoke(self):
+        if not kernel_memory_readable():
+            raise gdb.GdbError(NOT_LOADED)
+        return selected_cpu()["index"]
 
 
 def symbol_at(address):
@@ -278,7 +316,7 @@ class KUser(gdb.Command):
             raise gdb.GdbError("no build/userland/%s" % name)
         gdb.execute("add-symbol-file %s" % path, to_string=True)
         print("loaded %s; its functions are at their link addresses, in every process that runs it."
-              " To stop only there: hbreak main if $_streq(cpu0.current->name, \"%s\")" % (path, name))
+              " To stop only there: hbreak main if $_streq($kcurrent()->name, \"%s\")" % (path, name))
 
 
 def threads_by_cpu_area():
@@ -321,3 +359,5 @@ KBt()
 KNs()
 KUser()
 KCpus()
+KCurrentFunction()
+KCpuFunction()
