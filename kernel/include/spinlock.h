@@ -12,6 +12,7 @@
 #ifndef NEST_SPINLOCK_H
 #define NEST_SPINLOCK_H
 
+#include "smp.h"
 #include "types.h"
 
 enum lock_rank {
@@ -65,9 +66,23 @@ void might_sleep(void);
  * CPU and takes it back before the holder goes on; a release hands it to the first waiter.
  * Interrupt handlers never take it: what they share is guarded by the spinlocks above.
  * docs/ARCHITECTURE.md says why. */
-void klock_take(void);        /* if the current process does not hold it yet */
-void klock_release(void);     /* if it does */
+void klock_take_smp(void);    /* if the current process does not hold it yet */
+void klock_release_smp(void); /* if it does */
 void klock_release_for(struct proc *p); /* for p, a zombie that just left the CPU */
 void klock_lend(void);        /* hand it to a waiting process and queue up behind it */
+
+/* On one CPU the lock has nothing to do (klock.c says why): the test is inline, so that a
+ * system call on one CPU pays one compare for it. */
+static inline void klock_take(void)
+{
+    if (cpu_count > 1)
+        klock_take_smp();
+}
+
+static inline void klock_release(void)
+{
+    if (cpu_count > 1)
+        klock_release_smp();
+}
 
 #endif

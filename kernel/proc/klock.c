@@ -55,15 +55,16 @@ static __attribute__((noinline)) void wait_for_lock(struct proc *p)
     spin_unlock(&klock_guard);
 }
 
-__hot void klock_take(void)
+/* On one CPU the lock has nothing to do: the kernel is not preemptible, so kernel code on
+ * a process's behalf already runs one process at a time, as before there were more CPUs.
+ * cpu_count is final before the first process runs (smp_init, then start_init), so the
+ * lock is either used from the start or never: klock_take and klock_release (spinlock.h)
+ * call these only when there are several CPUs. (Linux likewise patches its lock
+ * instructions out when it finds one CPU.) */
+__hot void klock_take_smp(void)
 {
     struct proc *p = current_proc();
-    /* On one CPU the lock has nothing to do: the kernel is not preemptible, so kernel code
-     * on a process's behalf already runs one process at a time, as before there were more
-     * CPUs. cpu_count is final before the first process runs (smp_init, then start_init),
-     * so the lock is either used from the start or never (Linux likewise patches its lock
-     * instructions out when it finds one CPU). */
-    if (p->holds_klock || cpu_count == 1)
+    if (p->holds_klock)
         return;
     if (!try_take(p))
         wait_for_lock(p);
@@ -113,7 +114,7 @@ static inline __attribute__((always_inline)) void release(struct proc *p)
         release_contended(p, true);
 }
 
-__hot void klock_release(void)
+__hot void klock_release_smp(void)
 {
     struct proc *p = current_proc();
     if (p->holds_klock)
