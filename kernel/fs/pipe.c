@@ -24,23 +24,23 @@ struct pipe {
     struct wait_queue wait;     /* readers waiting for data, writers waiting for room */
 };
 
-static struct pipe *pipe_of(const struct file *file) { return file->inode->data; }
+static __hot struct pipe *pipe_of(const struct file *file) { return file->inode->data; }
 
 /* Something changed: wake both sides and every poller. */
-static void pipe_changed(struct pipe *pipe)
+static __hot void pipe_changed(struct pipe *pipe)
 {
     wake_up(&pipe->wait);
     poll_notify();
 }
 
 /* Where ring offset position lives. */
-static char *ring_address(struct pipe *pipe, size_t position)
+static __hot char *ring_address(struct pipe *pipe, size_t position)
 {
     return (char *)P2V(pipe->pages[position / PAGE_SIZE]) + position % PAGE_SIZE;
 }
 
 /* The most bytes one copy can move at position without crossing a page (or the ring's) end. */
-static size_t piece(size_t position, size_t wanted)
+static __hot size_t piece(size_t position, size_t wanted)
 {
     return MIN(wanted, PAGE_SIZE - position % PAGE_SIZE);
 }
@@ -48,7 +48,7 @@ static size_t piece(size_t position, size_t wanted)
 /* ---- reading ---- */
 
 /* Wait until there is data or no writer is left: 0, -EAGAIN or -ERESTARTSYS. */
-static int wait_for_data(struct pipe *pipe, bool nonblock)
+static __hot int wait_for_data(struct pipe *pipe, bool nonblock)
 {
     if (pipe->count > 0 || pipe->writers == 0)
         return 0;
@@ -96,7 +96,7 @@ static ssize_t broken_pipe(size_t done)
 }
 
 /* Copy up to n bytes into the free part of the ring: bytes copied, or -EFAULT. */
-static ssize_t fill(struct pipe *pipe, const char *buf, size_t n, copy_fn copy)
+static __hot ssize_t fill(struct pipe *pipe, const char *buf, size_t n, copy_fn copy)
 {
     size_t done = 0;
     n = MIN(n, PIPE_SIZE - pipe->count);

@@ -25,7 +25,7 @@
 static struct wait_queue pollers = WAIT_QUEUE_INIT(pollers);
 
 /* Wake every poller: some file may have become ready. Safe from interrupt handlers. */
-void poll_notify(void)
+__hot void poll_notify(void)
 {
     wake_up(&pollers);
 }

@@ -80,7 +80,7 @@ __hot void spin_unlock(struct spinlock *l)
     irq_pop();
 }
 
-void might_sleep(void)
+__hot void might_sleep(void)
 {
     lockcheck_sleep();
 }

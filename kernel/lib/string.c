@@ -17,7 +17,7 @@ void *memset(void *dst, int c, size_t n)
     return ret;
 }
 
-void *memcpy(void *dst, const void *src, size_t n)
+__hot void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
     size_t words = n / 8, bytes = n % 8;

@@ -12,13 +12,13 @@ long raw_strncpy(char *dst, const char *src, size_t max);
 extern char uaccess_begin[], uaccess_end[], uaccess_fault[];
 
 /* Is [address, address + n) entirely in user space? */
-static bool user_range_ok(const void *address, size_t n)
+static __hot bool user_range_ok(const void *address, size_t n)
 {
     uint64_t a = (uint64_t)address;
     return a + n >= a && a + n <= USER_TOP;
 }
 
-int check_user_range(const void *user_ptr, size_t n, bool write)
+__hot int check_user_range(const void *user_ptr, size_t n, bool write)
 {
     if (!user_range_ok(user_ptr, n))
         return -EFAULT;
@@ -29,14 +29,14 @@ int check_user_range(const void *user_ptr, size_t n, bool write)
     return mm && vm_range_allows(mm, start, start + n, write) ? 0 : -EFAULT;
 }
 
-int copy_from_user(void *dst, const void *user_src, size_t n)
+__hot int copy_from_user(void *dst, const void *user_src, size_t n)
 {
     if (!user_range_ok(user_src, n))
         return -EFAULT;
     return (int)raw_copy(dst, user_src, n);
 }
 
-int copy_to_user(void *user_dst, const void *src, size_t n)
+__hot int copy_to_user(void *user_dst, const void *src, size_t n)
 {
     if (!user_range_ok(user_dst, n))
         return -EFAULT;

@@ -526,7 +526,7 @@ static bool range_fully_mapped(struct mm *mm, uint64_t start, uint64_t end)
 
 /* Does every byte of [start, end) lie in regions that allow the access (write, or else
  * read: any protection but PROT_NONE, as vm_populate decides)? One pass over the regions. */
-bool vm_range_allows(struct mm *mm, uint64_t start, uint64_t end, bool write)
+__hot bool vm_range_allows(struct mm *mm, uint64_t start, uint64_t end, bool write)
 {
     int needed = write ? PROT_WRITE : PROT_READ | PROT_WRITE | PROT_EXEC;
     uint64_t covered = start;

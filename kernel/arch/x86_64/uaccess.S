@@ -8,7 +8,7 @@
 #define EFAULT 14
 #define ENAMETOOLONG 36
 
-    .text
+    .section .text.hot, "ax"            /* raw_copy is on the hot path (types.h) */
     .globl uaccess_begin, uaccess_end
 uaccess_begin:
 
