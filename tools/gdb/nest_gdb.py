@@ -136,16 +136,22 @@ USER_TOP = 0x0000800000000000
 
 
 def syscall_frame_pending():
-    """Is the CPU in syscall_entry, before its trap frame is complete? (The frame is complete
-    at its sti instruction.) Until then the process's saved frame is the previous trap's."""
+    """Is the CPU in syscall_entry, before its trap frame is complete? (It is complete once
+    the stub has pushed r15, two instructions before it calls syscall_dispatch.) Until then
+    the process's saved frame is the previous trap's."""
     pc = int(gdb.parse_and_eval("$pc"))
     start = int(gdb.parse_and_eval("(unsigned long)&syscall_entry"))
     if pc < start:
         return False
+    last_push = None
     for line in gdb.execute("disassemble syscall_entry", to_string=True).splitlines():
-        match = re.search(r"0x([0-9a-f]+) <\+\d+>:\s+sti", line)
-        if match:
-            return pc < int(match.group(1), 16)
+        match = re.search(r"0x([0-9a-f]+) <\+\d+>:\s+(\w+)", line)
+        if not match:
+            continue
+        if match.group(2).startswith("push"):
+            last_push = int(match.group(1), 16)
+        if match.group(2) == "call" and "syscall_dispatch" in line:
+            return last_push is not None and pc <= last_push
     return False
 
 
