@@ -30,6 +30,11 @@ static bool tsc_deadline_mode;      /* the CPU has the TSC-deadline timer */
 static uint64_t apic_ticks_per_ms;  /* the APIC timer's count rate (one-shot mode) */
 static uint64_t tsc_at_boot;
 static uint64_t tsc_per_ms;
+/* Nanoseconds per TSC cycle in 32.32 fixed point, rounded up (so the clock never runs behind
+ * the exact ratio, which timer deadlines use): clock_monotonic_ns multiplies by it instead
+ * of dividing, as Linux's clocksources do (a division is a slow helper call under TCG, and
+ * the clock is read at every kernel entry and exit). 0 until timer_init. */
+static uint64_t ns_per_cycle_q32;
 uint64_t tsc_khz;
 
 /* A counter's value and the TSC at the same moment: of a few tries, the one whose two TSC
@@ -158,6 +163,7 @@ void timer_init(void)
         apic_ticks_per_ms = 1000000;
     tsc_khz = tsc_per_ms;
     tsc_at_boot = rdtsc();
+    ns_per_cycle_q32 = ((1000000ULL << 32) + tsc_per_ms - 1) / tsc_per_ms;
     uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
     tsc_deadline_mode = c & CPUID_TSC_DEADLINE;
@@ -183,11 +189,10 @@ void timer_init_cpu(void)
 /* Nanoseconds since timer_init(), from the TSC. */
 __hot uint64_t clock_monotonic_ns(void)
 {
-    if (tsc_per_ms == 0)
+    if (ns_per_cycle_q32 == 0)
         return 0; /* not measured yet: the boot's first messages are at time 0 */
     uint64_t cycles = rdtsc() - tsc_at_boot;
-    /* Split to avoid overflow: whole milliseconds, then the remainder. */
-    return (cycles / tsc_per_ms) * 1000000 + (cycles % tsc_per_ms) * 1000000 / tsc_per_ms;
+    return (uint64_t)(((unsigned __int128)cycles * ns_per_cycle_q32) >> 32);
 }
 
 /* ns (at most a second here) as ticks of a clock running at per_ms a millisecond, rounded
