@@ -56,10 +56,8 @@ bool spin_held(const struct spinlock *l)
 __hot void spin_lock(struct spinlock *l)
 {
     irq_push();
-#ifdef NEST_LOCKCHECK
     if (spin_held(l))
         panic("spin_lock: %s: this CPU holds it already", l->name);
-#endif
     lockcheck_acquire(l);
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
@@ -70,10 +68,8 @@ __hot void spin_lock(struct spinlock *l)
 
 __hot void spin_unlock(struct spinlock *l)
 {
-#ifdef NEST_LOCKCHECK
     if (!spin_held(l))
-        lockcheck_bad_release(l); /* reports and panics */
-#endif
+        lockcheck_bad_release(l); /* reports and panics, in every build */
     lockcheck_release(l);
     l->owner = NULL;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
