@@ -54,7 +54,9 @@ def cow_gdb_breakpoint_in_fault_handler(log):
     port = free_port()
     with Guest(log, memory=MEMORY, extra_args=["-gdb", "tcp:127.0.0.1:%d" % port]) as guest:
         kernel = os.path.join(os.environ.get("BUILD", os.path.join(ROOT, "build")), "kernel.elf")
-        gdb = pexpect.spawn("timeout", [str(int(scaled(300))), "gdb", "-q", "-nx", "-batch",
+        # --foreground: a SIGINT sent to timeout reaches gdb once (as in test_gdb.py).
+        gdb = pexpect.spawn("timeout", ["--foreground", str(int(scaled(300))), "gdb", "-q", "-nx",
+                                        "-batch",
                                         "-ex", "target remote 127.0.0.1:%d" % port,
                                         "-ex", "break cow_fault if va == %#x" % address,
                                         "-ex", "continue", "-ex", "bt 3", "-ex", "detach",
