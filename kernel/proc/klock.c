@@ -102,7 +102,7 @@ static __attribute__((noinline)) void release_contended(struct proc *p, bool let
 }
 
 /* The fast path, on every return to user mode: no waiter, one exchange. */
-static inline __attribute__((always_inline)) void release(struct proc *p)
+__hot void klock_release_for(struct proc *p)
 {
     p->holds_klock = false;
     if (__atomic_load_n(&contended, __ATOMIC_SEQ_CST)) {
@@ -118,12 +118,7 @@ __hot void klock_release_smp(void)
 {
     struct proc *p = current_proc();
     if (p->holds_klock)
-        release(p);
-}
-
-__hot void klock_release_for(struct proc *p)
-{
-    release(p);
+        klock_release_for(p);
 }
 
 /* In a long system call, at a point where it may sleep: if another process waits for the

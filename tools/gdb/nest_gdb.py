@@ -204,7 +204,20 @@ class KCurrent(gdb.Command):
             print("  " + "  ".join("%-6s %016x" % (r, regs[r]) for r in USER_REGISTERS[i:i + 4]))
 
 
-class KCurrentFunction(gdb.Function):
+class SelectedCpuFunction(gdb.Function):
+    """A convenience function that reads one field of the selected CPU's struct cpu."""
+
+    def __init__(self, name, field):
+        super().__init__(name)
+        self.field = field
+
+    def invoke(self):
+        if not kernel_memory_readable():
+            raise gdb.GdbError(NOT_LOADED)
+        return selected_cpu()[self.field]
+
+
+class KCurrentFunction(SelectedCpuFunction):
     """$kcurrent(): the struct proc * running on the selected CPU (gdb thread), found as the
     kcurrent command finds it, through that thread's %gs base. gdb evaluates a breakpoint's
     condition in the thread that hit it, so on any number of CPUs
@@ -212,26 +225,16 @@ class KCurrentFunction(gdb.Function):
     stops only in the sleep program. NULL while the CPU runs no process yet (booting)."""
 
     def __init__(self):
-        super().__init__("kcurrent")
-
-    def invoke(self):
-        if not kernel_memory_readable():
-            raise gdb.GdbError(NOT_LOADED)
-        return selected_cpu()["current"]
+        super().__init__("kcurrent", "current")
 
 
-class KCpuFunction(gdb.Function):
+class KCpuFunction(SelectedCpuFunction):
     """$kcpu(): the index of the selected CPU (gdb thread) in nest's cpus[], found through
     its %gs base; in a breakpoint's condition, the CPU that hit it (break schedule if $kcpu() == 2).
     QEMU numbers its threads from 1 in its own order: kcpus shows which thread is which CPU."""
 
     def __init__(self):
-        super().__init__("kcpu")
-
-    def invoke(self):
-        if not kernel_memory_readable():
-            raise gdb.GdbError(NOT_LOADED)
-        return selected_cpu()["index"]
+        super().__init__("kcpu", "index")
 
 
 def symbol_at(address):
